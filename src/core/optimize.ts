@@ -1,0 +1,182 @@
+/** The optimization loop behind `study.optimize`. */
+import { SamplerExhaustedError, TrialPruned } from "./errors.js";
+import type { FrozenTrial } from "./frozen-trial.js";
+import { checkObjectiveResult } from "./objective-result.js";
+import type { Study, TrialOutcome } from "./study.js";
+import type { Trial } from "./trial.js";
+
+/** An objective: suggest params on the trial, return the value(s) to optimize. */
+export type Objective = (
+  trial: Trial,
+) => number | readonly number[] | Promise<number | readonly number[]>;
+
+/** Called after each trial of `optimize` ends; may call `study.stop()`. */
+export type OptimizeCallback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
+
+/** Draws progress; made by the environment (a bar on a terminal). */
+export interface ProgressReporter {
+  update(progress: { done: number; bestValue: number | null }): void;
+  stop(): void;
+}
+
+/** Options of `study.optimize`. */
+export interface OptimizeOptions {
+  /** Trials to run in this call; without it (and without timeoutMs) it runs until stop(). */
+  readonly nTrials?: number;
+  /** Stop starting trials after this many milliseconds; running ones finish. */
+  readonly timeoutMs?: number;
+  /** Objectives running at once in this process (for async objectives). Default 1. */
+  readonly concurrency?: number;
+  /**
+   * Ask in synchronized batches of `concurrency`: each batch sees exactly the trials that
+   * finished before it, so a seeded study gives the same trials whatever the timing.
+   */
+  readonly deterministic?: boolean;
+  /** Errors (by class) that fail a trial without ending the loop; `true` catches all. */
+  readonly catch?: true | readonly (abstract new (...args: never[]) => Error)[];
+  readonly callbacks?: readonly OptimizeCallback[];
+  /** Draw a progress bar (on a terminal; plain lines otherwise). */
+  readonly showProgress?: boolean;
+  /** @internal Set by the environment: how to draw progress. */
+  readonly progress?: (total: number | null) => ProgressReporter;
+}
+
+function checkOptions(options: OptimizeOptions): void {
+  const { nTrials, timeoutMs, concurrency, callbacks } = options;
+  if (nTrials !== undefined && (!Number.isSafeInteger(nTrials) || nTrials < 0)) {
+    throw new RangeError(
+      `optimize: nTrials must be a non-negative integer, got ${String(nTrials)}`,
+    );
+  }
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 0)) {
+    throw new RangeError(
+      `optimize: timeoutMs must be a non-negative number, got ${String(timeoutMs)}`,
+    );
+  }
+  if (concurrency !== undefined && (!Number.isSafeInteger(concurrency) || concurrency < 1)) {
+    throw new RangeError(
+      `optimize: concurrency must be a positive integer, got ${String(concurrency)}`,
+    );
+  }
+  if (callbacks !== undefined && !callbacks.every((cb) => typeof cb === "function")) {
+    throw new TypeError("optimize: callbacks must be an array of functions");
+  }
+}
+
+/** Runs the objective on one trial and says how it ended, without writing anything. */
+async function evaluate(
+  study: Study,
+  objective: Objective,
+  trial: Trial,
+): Promise<{ outcome: TrialOutcome; error: unknown }> {
+  try {
+    const result = await objective(trial);
+    const checked = checkObjectiveResult(result, study.directions.length);
+    return checked.ok
+      ? { outcome: { trial, state: "COMPLETE", values: checked.values }, error: undefined }
+      : {
+          outcome: { trial, state: "FAIL", values: null, failReason: checked.reason },
+          error: undefined,
+        };
+  } catch (error) {
+    if (error instanceof TrialPruned)
+      return { outcome: { trial, state: "PRUNED", values: null }, error: undefined };
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { outcome: { trial, state: "FAIL", values: null, failReason: reason }, error };
+  }
+}
+
+function isCaught(error: unknown, rule: OptimizeOptions["catch"]): boolean {
+  if (rule === true) return true;
+  return (rule ?? []).some((kind) => error instanceof kind);
+}
+
+/** @internal */
+export async function runOptimize(
+  study: Study,
+  objective: Objective,
+  options: OptimizeOptions,
+): Promise<void> {
+  if (typeof objective !== "function")
+    throw new TypeError("optimize: objective must be a function");
+  checkOptions(options);
+  const { nTrials, timeoutMs, callbacks = [] } = options;
+  const concurrency = options.concurrency ?? 1;
+  const deadline = timeoutMs === undefined ? null : Date.now() + timeoutMs;
+  const progress =
+    options.showProgress && options.progress ? options.progress(nTrials ?? null) : null;
+  study.resetStop();
+  let started = 0;
+  let done = 0;
+  let fatal: { error: unknown } | null = null;
+
+  const remaining = () => (nTrials === undefined ? Number.POSITIVE_INFINITY : nTrials - started);
+  const mayStart = () =>
+    fatal === null &&
+    !study.stopRequested &&
+    remaining() > 0 &&
+    (deadline === null || Date.now() < deadline);
+
+  const ask = async (n: number): Promise<Trial[]> => {
+    try {
+      return await study.askMany(n);
+    } catch (error) {
+      if (error instanceof SamplerExhaustedError) return [];
+      throw error;
+    }
+  };
+
+  const record = async (results: { outcome: TrialOutcome; error: unknown }[]) => {
+    const finals = await study.finishTrials(results.map((r) => r.outcome));
+    for (const { error } of results) {
+      if (error !== undefined && !isCaught(error, options.catch)) fatal ??= { error };
+    }
+    for (const final of finals) {
+      done++;
+      for (const callback of callbacks) await callback(study, final);
+    }
+    if (progress) progress.update({ done, bestValue: await bestValueOrNull(study) });
+  };
+
+  try {
+    if (options.deterministic) {
+      while (mayStart()) {
+        const trials = await ask(Math.min(concurrency, remaining()));
+        if (trials.length === 0) break;
+        started += trials.length;
+        await record(await Promise.all(trials.map((trial) => evaluate(study, objective, trial))));
+      }
+    } else {
+      const worker = async () => {
+        try {
+          while (mayStart()) {
+            started++;
+            const [trial] = await ask(1);
+            if (trial === undefined) {
+              started--;
+              study.stop();
+              break;
+            }
+            await record([await evaluate(study, objective, trial)]);
+          }
+        } catch (error) {
+          // A storage or callback error ends the loop; the other workers finish their trials.
+          fatal ??= { error };
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    }
+  } finally {
+    progress?.stop();
+  }
+  if (fatal !== null) throw (fatal as { error: unknown }).error;
+}
+
+async function bestValueOrNull(study: Study): Promise<number | null> {
+  if (study.directions.length !== 1) return null;
+  try {
+    return await study.bestValue();
+  } catch {
+    return null;
+  }
+}

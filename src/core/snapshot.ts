@@ -1,0 +1,14 @@
+/** The read-only view of a study that samplers and pruners decide from. */
+import type { FrozenTrial } from "./frozen-trial.js";
+import type { StudyDirection } from "./types.js";
+
+/** The study's directions and trials (index = trial number), as read at one moment. */
+export interface StudySnapshot {
+  readonly directions: readonly StudyDirection[];
+  readonly trials: readonly FrozenTrial[];
+}
+
+/** The snapshot plus the trial being decided on, with its params and reports so far. */
+export interface TrialContext extends StudySnapshot {
+  readonly trial: FrozenTrial;
+}

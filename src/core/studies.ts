@@ -1,0 +1,219 @@
+/**
+ * Creating, loading, listing and deleting studies, over an environment that says how to
+ * open storages and which sampler is the default (Node and browsers differ).
+ */
+
+import { NopPruner } from "../pruners/nop-pruner.js";
+import type { Pruner } from "../pruners/pruner.js";
+import type { Sampler } from "../samplers/sampler.js";
+import type { Storage, StudyRecord } from "../storages/storage.js";
+import { DuplicatedStudyError } from "./errors.js";
+import type { ProgressReporter } from "./optimize.js";
+import { Study } from "./study.js";
+import type { StudyDirection, TrialState } from "./types.js";
+
+/** What differs between the Node and the browser entry points. @internal */
+export interface StudyEnvironment {
+  /** A storage for a URL (or the given instance); undefined means a new in-memory one. */
+  openStorage(storage: string | Storage | undefined): Promise<Storage>;
+  defaultSampler(): Sampler;
+  progress?(total: number | null): ProgressReporter;
+}
+
+/** Options of `createStudy`. */
+export interface CreateStudyOptions {
+  /** Generated when absent. */
+  readonly studyName?: string;
+  /** A URL (`memory`, `sqlite:PATH`, `postgres://…`) or a Storage; in memory when absent. */
+  readonly storage?: string | Storage;
+  readonly direction?: StudyDirection;
+  /** One per objective, for several objectives. */
+  readonly directions?: readonly StudyDirection[];
+  readonly sampler?: Sampler;
+  readonly pruner?: Pruner;
+  /** Load the study when one with this name exists instead of failing. */
+  readonly loadIfExists?: boolean;
+}
+
+/** Options of `loadStudy`. */
+export interface LoadStudyOptions {
+  readonly studyName: string;
+  readonly storage: string | Storage;
+  readonly sampler?: Sampler;
+  readonly pruner?: Pruner;
+}
+
+/** One line of `listStudies`. */
+export interface StudySummary {
+  readonly studyName: string;
+  readonly directions: readonly StudyDirection[];
+  readonly nTrials: number;
+  readonly trialCounts: Readonly<Record<TrialState, number>>;
+  /** The best COMPLETE value of a single-objective study, else null. */
+  readonly bestValue: number | null;
+  readonly datetimeCreated: string;
+}
+
+function checkDirections(options: CreateStudyOptions): StudyDirection[] {
+  if (options.direction !== undefined && options.directions !== undefined) {
+    throw new TypeError("createStudy: give direction or directions, not both");
+  }
+  const directions = options.directions ?? [options.direction ?? "minimize"];
+  if (!Array.isArray(directions) || directions.length === 0) {
+    throw new TypeError("createStudy: directions must be a non-empty array");
+  }
+  for (const d of directions) {
+    if (d !== "minimize" && d !== "maximize") {
+      throw new TypeError(
+        `createStudy: a direction must be "minimize" or "maximize", got ${JSON.stringify(d)}`,
+      );
+    }
+  }
+  return directions;
+}
+
+function checkName(name: unknown, where: string): string {
+  if (typeof name !== "string" || name.trim().length === 0) {
+    throw new TypeError(
+      `${where}: studyName must be a non-empty string, got ${JSON.stringify(name)}`,
+    );
+  }
+  return name;
+}
+
+/** @internal */
+export async function createStudyIn(
+  env: StudyEnvironment,
+  options: CreateStudyOptions = {},
+): Promise<Study> {
+  const directions = checkDirections(options);
+  const studyName =
+    options.studyName === undefined
+      ? `study-${crypto.randomUUID()}`
+      : checkName(options.studyName, "createStudy");
+  const storage = await env.openStorage(options.storage);
+  const sampler = options.sampler ?? env.defaultSampler();
+  const pruner = options.pruner ?? new NopPruner();
+  let record: StudyRecord;
+  try {
+    record = await storage.createStudy(studyName, directions);
+  } catch (error) {
+    if (!(error instanceof DuplicatedStudyError && options.loadIfExists)) throw error;
+    record = await storage.getStudy(studyName);
+    const asked = options.directions ?? (options.direction ? [options.direction] : null);
+    if (asked !== null && asked.join() !== record.directions.join()) {
+      throw new TypeError(
+        `createStudy: study "${studyName}" exists with directions [${record.directions.join(", ")}], ` +
+          `not [${asked.join(", ")}]`,
+      );
+    }
+  }
+  return new Study(record, storage, sampler, pruner, env);
+}
+
+/** @internal */
+export async function loadStudyIn(
+  env: StudyEnvironment,
+  options: LoadStudyOptions,
+): Promise<Study> {
+  const studyName = checkName(options?.studyName, "loadStudy");
+  if (options.storage === undefined) {
+    throw new TypeError(
+      "loadStudy: storage is required (a URL such as sqlite:./tunekit.db, or a Storage)",
+    );
+  }
+  const storage = await env.openStorage(options.storage);
+  const record = await storage.getStudy(studyName);
+  return new Study(
+    record,
+    storage,
+    options.sampler ?? env.defaultSampler(),
+    options.pruner ?? new NopPruner(),
+    env,
+  );
+}
+
+/** @internal */
+export async function deleteStudyIn(
+  env: StudyEnvironment,
+  options: { studyName: string; storage: string | Storage },
+): Promise<void> {
+  const storage = await env.openStorage(options.storage);
+  await storage.deleteStudy(checkName(options.studyName, "deleteStudy"));
+}
+
+/** @internal */
+export async function listStudiesIn(
+  env: StudyEnvironment,
+  options: { storage: string | Storage },
+): Promise<StudySummary[]> {
+  const storage = await env.openStorage(options.storage);
+  const records = await storage.listStudies();
+  return Promise.all(
+    records.map(async (record): Promise<StudySummary> => {
+      const { trials } = await storage.readTrials(record.studyId, 0);
+      const trialCounts: Record<TrialState, number> = {
+        WAITING: 0,
+        RUNNING: 0,
+        COMPLETE: 0,
+        PRUNED: 0,
+        FAIL: 0,
+      };
+      let bestValue: number | null = null;
+      const sign = record.directions[0] === "maximize" ? -1 : 1;
+      for (const trial of trials) {
+        trialCounts[trial.state]++;
+        const value = trial.values?.[0];
+        if (trial.state === "COMPLETE" && record.directions.length === 1 && value !== undefined) {
+          if (bestValue === null || value * sign < bestValue * sign) bestValue = value;
+        }
+      }
+      return {
+        studyName: record.studyName,
+        directions: record.directions,
+        nTrials: trials.length,
+        trialCounts,
+        bestValue,
+        datetimeCreated: record.datetimeCreated,
+      };
+    }),
+  );
+}
+
+/** The study functions of an entry point, bound to its environment. */
+export interface StudyFunctions {
+  /**
+   * Creates a study (or loads it, with `loadIfExists`).
+   * @example
+   * const study = await createStudy({ studyName: "iris", direction: "maximize" });
+   */
+  createStudy(options?: CreateStudyOptions): Promise<Study>;
+  /**
+   * Loads an existing study from a storage.
+   * @example
+   * const study = await loadStudy({ studyName: "iris", storage: "memory" });
+   */
+  loadStudy(options: LoadStudyOptions): Promise<Study>;
+  /**
+   * Deletes a study and its trials.
+   * @example
+   * await deleteStudy({ studyName: "iris", storage: "memory" });
+   */
+  deleteStudy(options: { studyName: string; storage: string | Storage }): Promise<void>;
+  /**
+   * The studies in a storage: name, directions, trial counts, best value, creation time.
+   * @example
+   * for (const s of await listStudies({ storage: "memory" })) console.log(s.studyName, s.bestValue);
+   */
+  listStudies(options: { storage: string | Storage }): Promise<StudySummary[]>;
+}
+
+/** @internal Binds the study functions to an environment (one per entry point). */
+export function bindStudyFunctions(env: StudyEnvironment): StudyFunctions {
+  return {
+    createStudy: (options) => createStudyIn(env, options),
+    loadStudy: (options) => loadStudyIn(env, options),
+    deleteStudy: (options) => deleteStudyIn(env, options),
+    listStudies: (options) => listStudiesIn(env, options),
+  };
+}

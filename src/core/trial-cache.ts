@@ -1,0 +1,32 @@
+/** This process's copy of a study's trials, kept up to date by incremental reads. */
+import type { Storage } from "../storages/storage.js";
+import type { FrozenTrial } from "./frozen-trial.js";
+
+/**
+ * Reads only what changed since the last read, and updates one array in place: copying
+ * the whole study on every ask made long studies quadratic (and the garbage collector
+ * busy). Samplers read the array synchronously during an ask or a suggest, so it never
+ * changes under them; trials are plain frozen objects, replaced, never mutated.
+ */
+export class TrialCache {
+  #cursor = 0;
+  readonly #trials: FrozenTrial[] = [];
+
+  /** The trials as last read (index = trial number). */
+  get trials(): readonly FrozenTrial[] {
+    return this.#trials;
+  }
+
+  /** Records trials this process just created; a later read may deliver them again. */
+  remember(trials: readonly FrozenTrial[]): void {
+    for (const trial of trials) this.#trials[trial.number] = trial;
+  }
+
+  /** Reads the changes from storage and returns the updated trials. */
+  async sync(storage: Storage, studyId: number): Promise<readonly FrozenTrial[]> {
+    const page = await storage.readTrials(studyId, this.#cursor);
+    for (const trial of page.trials) this.#trials[trial.number] = trial;
+    this.#cursor = page.cursor;
+    return this.#trials;
+  }
+}

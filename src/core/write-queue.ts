@@ -1,0 +1,89 @@
+/**
+ * Batches the writes of running trials: every trial changed within one tick of the event
+ * loop is written in one `updateTrials` call, and a trial's end is written after its
+ * earlier changes, never before.
+ */
+import type { Storage, TrialPatch, TrialUpdate } from "../storages/storage.js";
+import type { FrozenTrial } from "./frozen-trial.js";
+import { logger } from "./logger.js";
+import type { Trial } from "./trial.js";
+
+/** A finished trial to write: its final form, and the Trial object when this process ran it. */
+export interface FinishedTrial {
+  readonly final: FrozenTrial;
+  readonly trial: Trial | null;
+}
+
+/** @internal */
+export class WriteQueue {
+  readonly #storage: Storage;
+  readonly #studyId: number;
+  readonly #dirty = new Set<Trial>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #inflight: Promise<void> = Promise.resolve();
+
+  constructor(storage: Storage, studyId: number) {
+    this.#storage = storage;
+    this.#studyId = studyId;
+  }
+
+  /** Schedules the trial's pending changes to be written soon. */
+  markDirty(trial: Trial): void {
+    this.#dirty.add(trial);
+    this.#timer ??= setTimeout(() => void this.flush(), 0);
+  }
+
+  /** Writes every pending change now; resolves when they are stored. */
+  flush(): Promise<void> {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    const updates: TrialUpdate[] = [];
+    for (const trial of this.#dirty) {
+      const writes = trial.takePendingWrites();
+      if (writes !== null) updates.push({ number: trial.number, patch: writes });
+    }
+    this.#dirty.clear();
+    if (updates.length === 0) return this.#inflight;
+    this.#inflight = this.#inflight
+      .then(() => this.#storage.updateTrials(this.#studyId, updates))
+      .catch((error: unknown) => {
+        // The trial's final write carries everything again, so this loses nothing yet.
+        logger.warn(`could not save running trials' progress: ${String(error)}`);
+      });
+    return this.#inflight;
+  }
+
+  /** Writes finished trials, after any earlier write of theirs has landed. */
+  async finish(finished: readonly FinishedTrial[]): Promise<void> {
+    for (const { trial } of finished) {
+      if (trial === null) continue;
+      trial.takePendingWrites();
+      this.#dirty.delete(trial);
+    }
+    if (this.#dirty.size === 0 && this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    await this.#inflight;
+    const updates = finished.map(({ final, trial }): TrialUpdate => {
+      const ending: TrialPatch = {
+        state: final.state,
+        values: final.values,
+        datetimeComplete: final.datetimeComplete,
+        systemAttrs: final.systemAttrs,
+      };
+      if (trial === null) return { number: final.number, patch: ending };
+      return {
+        number: final.number,
+        patch: {
+          ...ending,
+          params: final.params,
+          distributions: final.distributions,
+          intermediateValues: final.intermediateValues,
+          userAttrs: final.userAttrs,
+        },
+      };
+    });
+    await this.#storage.updateTrials(this.#studyId, updates);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * tunekit for Node.js: the public API, with storages resolved from URLs (`memory`, and
+ * `sqlite:` / `postgres://` as their back ends land) and a progress bar on the terminal.
+ */
+import { bindStudyFunctions } from "./core/studies.js";
+import { terminalProgress } from "./integrations/progress-bar.js";
+import { RandomSampler } from "./samplers/random-sampler.js";
+import { openNodeStorage } from "./storages/resolve-node.js";
+
+export * from "./public.js";
+
+export const { createStudy, loadStudy, deleteStudy, listStudies } = bindStudyFunctions({
+  openStorage: openNodeStorage,
+  defaultSampler: () => new RandomSampler(),
+  progress: terminalProgress,
+});

@@ -1,0 +1,66 @@
+/** The names both entry points export; environment-bound functions live in the entries. */
+export type {
+  CategoricalChoice,
+  CategoricalDistribution,
+  Distribution,
+  FloatDistribution,
+  IntDistribution,
+  NumericOptions,
+  ParamValue,
+} from "./core/distributions.js";
+export {
+  categoricalDistribution,
+  contains,
+  floatDistribution,
+  intDistribution,
+  parseDistribution,
+} from "./core/distributions.js";
+export {
+  DuplicatedStudyError,
+  SamplerExhaustedError,
+  StudyNotFoundError,
+  TrialFinishedError,
+  TrialPruned,
+} from "./core/errors.js";
+export type { FrozenTrial } from "./core/frozen-trial.js";
+export { type LogLevel, setLogLevel } from "./core/logger.js";
+export type {
+  Objective,
+  OptimizeCallback,
+  OptimizeOptions,
+  ProgressReporter,
+} from "./core/optimize.js";
+export { IntersectionSearchSpace, type SearchSpace } from "./core/search-space.js";
+export type { StudySnapshot, TrialContext } from "./core/snapshot.js";
+export type {
+  CreateStudyOptions,
+  LoadStudyOptions,
+  StudySummary,
+} from "./core/studies.js";
+export { type EnqueueOptions, Study, type TellResult } from "./core/study.js";
+export { Trial } from "./core/trial.js";
+export type { TrialToAdd } from "./core/trial-import.js";
+export type { Attrs, JsonValue, StudyDirection, TrialState } from "./core/types.js";
+export { fromUnit, toUnit } from "./core/unit-transform.js";
+export { NopPruner } from "./pruners/nop-pruner.js";
+export type { Pruner } from "./pruners/pruner.js";
+export { BruteForceSampler } from "./samplers/brute-force-sampler.js";
+export { GridSampler, type GridSamplerOptions } from "./samplers/grid-sampler.js";
+export { PartialFixedSampler } from "./samplers/partial-fixed-sampler.js";
+// QMC pending
+export { RandomSampler, type RandomSamplerOptions } from "./samplers/random-sampler.js";
+export type {
+  AfterTrialResult,
+  RelativeSample,
+  Sampler,
+  TrialPreparation,
+} from "./samplers/sampler.js";
+export { MemoryStorage } from "./storages/memory/memory-storage.js";
+export type {
+  Storage,
+  StudyRecord,
+  TrialPatch,
+  TrialsPage,
+  TrialTemplate,
+  TrialUpdate,
+} from "./storages/storage.js";
