@@ -1,4 +1,11 @@
 /** The names both entry points export; environment-bound functions live in the entries. */
+
+export {
+  CONSTRAINTS_ATTR,
+  constraintValues,
+  isFeasible,
+  totalViolation,
+} from "./core/constraints.js";
 export type {
   CategoricalChoice,
   CategoricalDistribution,
@@ -47,7 +54,7 @@ export type { Pruner } from "./pruners/pruner.js";
 export { BruteForceSampler } from "./samplers/brute-force-sampler.js";
 export { GridSampler, type GridSamplerOptions } from "./samplers/grid-sampler.js";
 export { PartialFixedSampler } from "./samplers/partial-fixed-sampler.js";
-// QMC pending
+export { QMCSampler, type QMCSamplerOptions } from "./samplers/qmc-sampler.js";
 export { RandomSampler, type RandomSamplerOptions } from "./samplers/random-sampler.js";
 export type {
   AfterTrialResult,

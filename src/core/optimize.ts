@@ -108,6 +108,11 @@ export async function runOptimize(
   study.resetStop();
   let started = 0;
   let done = 0;
+  // The progress bar's best value: read once, then kept up to date from finished trials.
+  let bestValue: number | null =
+    progress !== null && study.directions.length === 1
+      ? await study.bestValue().catch(() => null)
+      : null;
   let fatal: { error: unknown } | null = null;
 
   const remaining = () => (nTrials === undefined ? Number.POSITIVE_INFINITY : nTrials - started);
@@ -133,9 +138,10 @@ export async function runOptimize(
     }
     for (const final of finals) {
       done++;
+      bestValue = better(study, bestValue, final);
       for (const callback of callbacks) await callback(study, final);
     }
-    if (progress) progress.update({ done, bestValue: await bestValueOrNull(study) });
+    progress?.update({ done, bestValue });
   };
 
   try {
@@ -172,11 +178,12 @@ export async function runOptimize(
   if (fatal !== null) throw (fatal as { error: unknown }).error;
 }
 
-async function bestValueOrNull(study: Study): Promise<number | null> {
-  if (study.directions.length !== 1) return null;
-  try {
-    return await study.bestValue();
-  } catch {
-    return null;
+/** The better of `best` and the trial's value, for a single-objective study's progress. */
+function better(study: Study, best: number | null, trial: FrozenTrial): number | null {
+  const value = trial.values?.[0];
+  if (study.directions.length !== 1 || trial.state !== "COMPLETE" || value === undefined) {
+    return best;
   }
+  if (best === null) return value;
+  return study.directions[0] === "minimize" ? Math.min(best, value) : Math.max(best, value);
 }

@@ -263,6 +263,10 @@ export class Study {
 
   /** @internal Records how trials ended: the sampler's after-trial hook, then one write. */
   async finishTrials(outcomes: readonly TrialOutcome[]): Promise<FrozenTrial[]> {
+    const numbers = outcomes.map(({ trial }) => (typeof trial === "number" ? trial : trial.number));
+    if (new Set(numbers).size !== numbers.length) {
+      throw new RangeError(`tell: a trial appears twice in one batch (${numbers.join(", ")})`);
+    }
     const live = outcomes.map(({ trial }) =>
       typeof trial === "number" ? (this.#live.get(trial) ?? null) : trial,
     );

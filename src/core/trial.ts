@@ -6,6 +6,7 @@
  * started, or the sampler's independent sample. Writes are collected and flushed to storage
  * by the study in batches, and always before the trial is told.
  */
+import { CONSTRAINTS_ATTR } from "./constraints.js";
 import {
   type CategoricalChoice,
   categoricalDistribution,
@@ -206,6 +207,27 @@ export class Trial {
     this.#userAttrs[key] = value;
     this.#pending.userAttrs[key] = value;
     this.#changed();
+  }
+
+  /**
+   * Records a constraint: the trial is feasible when every constraint value is <= 0.
+   * Samplers that handle constraints (TPE, GP, NSGA-II) prefer feasible trials.
+   * @example
+   * trial.setConstraint("latencyMs", latencyMs - 20); // feasible when latency <= 20 ms
+   */
+  setConstraint(name: string, value: number): void {
+    this.#checkRunning();
+    if (typeof name !== "string" || name.length === 0) {
+      throw new TypeError("trial.setConstraint: name must be a non-empty string");
+    }
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      throw new TypeError(
+        `trial.setConstraint: "${name}" must be a finite number, got ${String(value)}`,
+      );
+    }
+    const current = this.#systemAttrs[CONSTRAINTS_ATTR];
+    const constraints = { ...(current as Record<string, number> | undefined), [name]: value };
+    this.setSystemAttrs({ [CONSTRAINTS_ATTR]: constraints });
   }
 
   /** @internal Sets state that samplers or the study keep on the trial. */

@@ -6,12 +6,11 @@ import { type Attrs, isFinished, type JsonValue, type StudyDirection } from "../
 import type {
   Storage,
   StudyRecord,
-  TrialPatch,
   TrialsPage,
   TrialTemplate,
   TrialUpdate,
 } from "../storage.js";
-import { applyPatch, fromTemplate } from "./trial-records.js";
+import { applyPatch, freezeTrial, fromTemplate } from "./trial-records.js";
 
 interface StudyState {
   record: StudyRecord;
@@ -124,16 +123,17 @@ export class MemoryStorage implements Storage {
 
   async updateTrials(studyId: number, updates: readonly TrialUpdate[]): Promise<void> {
     const state = this.#study(studyId);
-    const next = updates.map(({ number, patch }) => {
-      const current = state.trials[number];
+    // Patches apply in order to a working copy; only when all are valid is it stored.
+    const working = new Map<number, FrozenTrial>();
+    for (const { number, patch } of updates) {
+      const current = working.get(number) ?? state.trials[number];
       if (current === undefined) {
         throw new RangeError(`study "${state.record.studyName}" has no trial ${number}`);
       }
       if (isFinished(current.state)) throw new TrialFinishedError(number, current.state);
-      return applyPatch(current, patch as TrialPatch);
-    });
-    // Validation passed for every update, so apply them all: a batch is all or nothing.
-    for (const trial of next) this.#store(state, trial);
+      working.set(number, applyPatch(current, patch));
+    }
+    for (const trial of working.values()) this.#store(state, trial);
   }
 
   async readTrials(studyId: number, cursor: number): Promise<TrialsPage> {
@@ -158,7 +158,7 @@ export class MemoryStorage implements Storage {
   }
 
   #store(state: StudyState, trial: FrozenTrial): void {
-    state.trials[trial.number] = trial;
+    state.trials[trial.number] = freezeTrial(trial);
     state.changes.push(trial.number);
     const claim = trial.systemAttrs[SystemAttr.claim];
     if (typeof claim === "string" && trial.state === "FAIL") state.claims.delete(claim);

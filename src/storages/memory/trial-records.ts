@@ -18,14 +18,15 @@ export function fromTemplate(number: number, template: TrialTemplate): FrozenTri
   return {
     number,
     state: template.state,
-    values: template.values ?? null,
-    params: template.params ?? {},
-    distributions: template.distributions ?? {},
-    intermediateValues: template.intermediateValues ?? {},
-    userAttrs: template.userAttrs ?? {},
+    // Copies, because stored trials are frozen and the caller's objects must not be.
+    values: template.values ? [...template.values] : null,
+    params: { ...template.params },
+    distributions: { ...template.distributions },
+    intermediateValues: { ...template.intermediateValues },
+    userAttrs: { ...template.userAttrs },
     systemAttrs:
       template.claim === undefined
-        ? (template.systemAttrs ?? {})
+        ? { ...template.systemAttrs }
         : { ...template.systemAttrs, [SystemAttr.claim]: template.claim },
     datetimeStart,
     datetimeComplete,
@@ -49,7 +50,7 @@ export function applyPatch(trial: FrozenTrial, patch: TrialPatch): FrozenTrial {
   return {
     number: trial.number,
     state,
-    values: patch.values !== undefined ? patch.values : trial.values,
+    values: patch.values !== undefined ? patch.values && [...patch.values] : trial.values,
     params: patch.params ? { ...trial.params, ...patch.params } : trial.params,
     distributions: patch.distributions
       ? { ...trial.distributions, ...patch.distributions }
@@ -65,4 +66,18 @@ export function applyPatch(trial: FrozenTrial, patch: TrialPatch): FrozenTrial {
     datetimeComplete,
     durationMs: duration(datetimeStart, datetimeComplete),
   };
+}
+
+/**
+ * Freezes a stored trial and its containers, so that a caller who changes a returned
+ * trial gets an error instead of silently changing the study.
+ */
+export function freezeTrial(trial: FrozenTrial): FrozenTrial {
+  Object.freeze(trial.params);
+  Object.freeze(trial.distributions);
+  Object.freeze(trial.intermediateValues);
+  Object.freeze(trial.userAttrs);
+  Object.freeze(trial.systemAttrs);
+  if (trial.values !== null) Object.freeze(trial.values);
+  return Object.freeze(trial);
 }
