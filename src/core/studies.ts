@@ -8,8 +8,9 @@ import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler } from "../samplers/sampler.js";
 import type { Storage, StudyRecord } from "../storages/storage.js";
 import { DuplicatedStudyError } from "./errors.js";
+import { checkHeartbeatOptions, type HeartbeatOptions } from "./heartbeat.js";
 import type { ProgressReporter } from "./optimize.js";
-import { Study } from "./study.js";
+import { Study, type StudyRuntime } from "./study.js";
 import type { StudyDirection, TrialState } from "./types.js";
 
 /** What differs between the Node and the browser entry points. @internal */
@@ -21,7 +22,7 @@ export interface StudyEnvironment {
 }
 
 /** Options of `createStudy`. */
-export interface CreateStudyOptions {
+export interface CreateStudyOptions extends HeartbeatOptions {
   /** Generated when absent. */
   readonly studyName?: string;
   /** A URL (`memory`, `sqlite:PATH`, `postgres://…`) or a Storage; in memory when absent. */
@@ -36,7 +37,7 @@ export interface CreateStudyOptions {
 }
 
 /** Options of `loadStudy`. */
-export interface LoadStudyOptions {
+export interface LoadStudyOptions extends HeartbeatOptions {
   readonly studyName: string;
   readonly storage: string | Storage;
   readonly sampler?: Sampler;
@@ -52,6 +53,17 @@ export interface StudySummary {
   /** The best COMPLETE value of a single-objective study, else null. */
   readonly bestValue: number | null;
   readonly datetimeCreated: string;
+}
+
+function runtimeOf(env: StudyEnvironment, options: HeartbeatOptions): StudyRuntime {
+  checkHeartbeatOptions(options);
+  const { heartbeatIntervalMs, gracePeriodMs, retryFailedTrials } = options;
+  return {
+    ...(env.progress ? { progress: env.progress.bind(env) } : {}),
+    ...(heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs } : {}),
+    ...(gracePeriodMs !== undefined ? { gracePeriodMs } : {}),
+    ...(retryFailedTrials !== undefined ? { retryFailedTrials } : {}),
+  };
 }
 
 function checkDirections(options: CreateStudyOptions): StudyDirection[] {
@@ -108,7 +120,7 @@ export async function createStudyIn(
       );
     }
   }
-  return new Study(record, storage, sampler, pruner, env);
+  return new Study(record, storage, sampler, pruner, runtimeOf(env, options));
 }
 
 /** @internal */

@@ -9,6 +9,7 @@ import type { Storage, StudyRecord, TrialTemplate } from "../storages/storage.js
 import { type Distribution, type ParamValue, parseDistribution } from "./distributions.js";
 import { SamplerExhaustedError, TrialFinishedError } from "./errors.js";
 import { type FrozenTrial, lastIntermediate, SystemAttr } from "./frozen-trial.js";
+import { Heartbeat, type HeartbeatOptions } from "./heartbeat.js";
 import { jsonProblem } from "./json-check.js";
 import { logger } from "./logger.js";
 import { checkObjectiveResult } from "./objective-result.js";
@@ -43,6 +44,11 @@ export interface EnqueueOptions {
   readonly skipIfExists?: boolean;
 }
 
+/** How a study behaves in this process (not stored with it). @internal */
+export interface StudyRuntime extends HeartbeatOptions {
+  readonly progress?: (total: number | null) => ProgressReporter;
+}
+
 /** How many claim clashes an ask survives before giving up (another worker keeps winning). */
 const MAX_CLAIM_RETRIES = 1000;
 
@@ -62,6 +68,7 @@ export class Study {
   readonly #live = new Map<number, Trial>();
   readonly #host: TrialHost;
   readonly #progress: ((total: number | null) => ProgressReporter) | undefined;
+  readonly #heartbeat: Heartbeat | null = null;
 
   /** @internal Use `createStudy` or `loadStudy`. */
   constructor(
@@ -69,9 +76,15 @@ export class Study {
     storage: Storage,
     sampler: Sampler,
     pruner: Pruner,
-    environment: { progress?(total: number | null): ProgressReporter } = {},
+    runtime: StudyRuntime = {},
   ) {
-    this.#progress = environment.progress?.bind(environment);
+    this.#progress = runtime.progress;
+    if (runtime.heartbeatIntervalMs !== undefined) {
+      this.#heartbeat = new Heartbeat(storage, record.studyId, {
+        ...runtime,
+        heartbeatIntervalMs: runtime.heartbeatIntervalMs,
+      });
+    }
     this.studyName = record.studyName;
     this.directions = record.directions;
     this.storage = storage;
@@ -157,6 +170,7 @@ export class Study {
   }
 
   async #askBatch(n: number): Promise<Trial[]> {
+    await this.#heartbeat?.reap();
     const now = new Date().toISOString();
     let snapshot = await this.#cache.sync(this.storage, this.#studyId);
     const started = await this.storage.claimWaitingTrials(this.#studyId, n, now);
@@ -172,6 +186,7 @@ export class Study {
       else break;
     }
     this.#cache.remember(started);
+    await this.#heartbeat?.start(started.map((t) => t.number));
     snapshot = this.#cache.trials;
     return started.map((stored) =>
       this.#begin(stored, { directions: this.directions, trials: snapshot }),
@@ -287,6 +302,7 @@ export class Study {
     }
     for (const final of finals) {
       this.#live.delete(final.number);
+      this.#heartbeat?.stop(final.number);
       this.#log(final);
     }
     return finals;

@@ -100,6 +100,15 @@ export interface Storage {
   claimWaitingTrials(studyId: number, max: number, datetimeStart: string): Promise<FrozenTrial[]>;
   /** Applies patches, all or none; throws TrialFinishedError on a second finish. */
   updateTrials(studyId: number, updates: readonly TrialUpdate[]): Promise<void>;
+  /** Records that the worker running these RUNNING trials is alive, at `nowMs` (epoch ms). */
+  recordHeartbeat(studyId: number, numbers: readonly number[], nowMs: number): Promise<void>;
+  /**
+   * Fails the RUNNING trials whose last heartbeat is older than `staleBeforeMs`, with
+   * `reason` as their fail reason, and returns them (now FAIL). Each stale trial is
+   * returned to exactly one caller, however many workers look at once. Trials that never
+   * beat are left alone.
+   */
+  failStaleTrials(studyId: number, staleBeforeMs: number, reason: string): Promise<FrozenTrial[]>;
   /** Trials changed since `cursor` (0 reads them all), in number order. */
   readTrials(studyId: number, cursor: number): Promise<TrialsPage>;
   /** Releases connections; the storage is unusable afterwards. */

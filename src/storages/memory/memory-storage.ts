@@ -3,14 +3,8 @@ import { DuplicatedStudyError, StudyNotFoundError, TrialFinishedError } from "..
 import type { FrozenTrial } from "../../core/frozen-trial.js";
 import { SystemAttr } from "../../core/frozen-trial.js";
 import { type Attrs, isFinished, type JsonValue, type StudyDirection } from "../../core/types.js";
-import type {
-  Storage,
-  StudyRecord,
-  TrialsPage,
-  TrialTemplate,
-  TrialUpdate,
-} from "../storage.js";
-import { applyPatch, freezeTrial, fromTemplate } from "./trial-records.js";
+import type { Storage, StudyRecord, TrialsPage, TrialTemplate, TrialUpdate } from "../storage.js";
+import { applyPatch, freezeTrial, fromTemplate } from "../trial-records.js";
 
 interface StudyState {
   record: StudyRecord;
@@ -22,6 +16,8 @@ interface StudyState {
   claims: Map<string, number>;
   /** Numbers of WAITING trials, oldest first (entries that left WAITING are skipped). */
   waiting: number[];
+  /** Trial number → the time of its worker's last heartbeat (epoch ms). */
+  heartbeats: Map<number, number>;
 }
 
 /**
@@ -51,7 +47,14 @@ export class MemoryStorage implements Storage {
       systemAttrs: {},
       datetimeCreated: new Date().toISOString(),
     };
-    const state: StudyState = { record, trials: [], changes: [], claims: new Map(), waiting: [] };
+    const state: StudyState = {
+      record,
+      trials: [],
+      changes: [],
+      claims: new Map(),
+      waiting: [],
+      heartbeats: new Map(),
+    };
     this.#studies.set(studyName, state);
     this.#byId.set(record.studyId, state);
     return record;
@@ -134,6 +137,38 @@ export class MemoryStorage implements Storage {
       working.set(number, applyPatch(current, patch));
     }
     for (const trial of working.values()) this.#store(state, trial);
+  }
+
+  async recordHeartbeat(studyId: number, numbers: readonly number[], nowMs: number): Promise<void> {
+    const state = this.#study(studyId);
+    for (const number of numbers) {
+      if (state.trials[number]?.state === "RUNNING") state.heartbeats.set(number, nowMs);
+    }
+  }
+
+  async failStaleTrials(
+    studyId: number,
+    staleBeforeMs: number,
+    reason: string,
+  ): Promise<FrozenTrial[]> {
+    const state = this.#study(studyId);
+    const failed: FrozenTrial[] = [];
+    for (const [number, beat] of state.heartbeats) {
+      const trial = state.trials[number];
+      if (trial?.state !== "RUNNING") {
+        state.heartbeats.delete(number);
+        continue;
+      }
+      if (beat >= staleBeforeMs) continue;
+      state.heartbeats.delete(number);
+      const stale = applyPatch(trial, {
+        state: "FAIL",
+        systemAttrs: { [SystemAttr.failReason]: reason },
+      });
+      this.#store(state, stale);
+      failed.push(stale);
+    }
+    return failed;
   }
 
   async readTrials(studyId: number, cursor: number): Promise<TrialsPage> {

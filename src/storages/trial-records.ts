@@ -1,8 +1,8 @@
 /** Building and patching stored trials: shared by back ends that keep FrozenTrial objects. */
-import type { FrozenTrial } from "../../core/frozen-trial.js";
-import { SystemAttr } from "../../core/frozen-trial.js";
-import { isFinished } from "../../core/types.js";
-import type { TrialPatch, TrialTemplate } from "../storage.js";
+import type { FrozenTrial } from "../core/frozen-trial.js";
+import { SystemAttr } from "../core/frozen-trial.js";
+import { isFinished } from "../core/types.js";
+import type { TrialPatch, TrialTemplate } from "./storage.js";
 
 function duration(start: string | null, complete: string | null): number | null {
   if (start === null || complete === null) return null;

@@ -1,0 +1,78 @@
+/**
+ * Opening `postgres://` storages: many worker processes on many machines, one database.
+ * `?schema=NAME` keeps the tables in their own schema (created when missing).
+ */
+import { redactUrl } from "../resolve-memory.js";
+import { migrate } from "../sql/schema.js";
+import { SqlStorage } from "../sql/sql-storage.js";
+import { PostgresClient, postgresDialect } from "./postgres-client.js";
+
+/** Connections per process: enough for an ask, a flush and a tell at once. */
+const POOL_SIZE = 4;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** What the user should hear for the errors a first connection commonly meets. */
+function explain(error: unknown, url: string): Error {
+  const e = error as { code?: string; message?: string };
+  const base = `storage ${url}`;
+  switch (e.code) {
+    case "ECONNREFUSED":
+    case "ENOTFOUND":
+    case "ETIMEDOUT":
+    case "EHOSTUNREACH":
+      return new Error(
+        `${base}: cannot reach the server (${e.code}); is PostgreSQL running there?`,
+      );
+    case "28P01":
+    case "28000":
+      return new Error(
+        `${base}: the server refused the credentials (${e.message}); check user and password`,
+      );
+    case "3D000":
+      return new Error(`${base}: ${e.message}; create it first (createdb) or fix the URL`);
+    default:
+      return new Error(`${base}: ${e.message ?? String(error)}`);
+  }
+}
+
+/**
+ * Opens (creating the tables when needed) a tunekit PostgreSQL database.
+ * @example
+ * const storage = await openPostgresStorage("postgres://postgres@127.0.0.1:5432/test");
+ */
+export async function openPostgresStorage(url: string): Promise<SqlStorage> {
+  const shown = redactUrl(url);
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema");
+  if (schema !== null && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
+    throw new TypeError(`storage ${shown}: schema must be a plain SQL identifier, got "${schema}"`);
+  }
+  parsed.searchParams.delete("schema");
+  const { default: pg } = await import("pg");
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // BIGINT columns (change sequences) as numbers: they stay far below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === 20
+          ? Number
+          : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+    },
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle connection dropped by the server must not crash the process.
+  pool.on("error", () => undefined);
+  const client = new PostgresClient(pool);
+  try {
+    if (schema !== null) await client.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.transaction((tx) => migrate(tx, postgresDialect, shown));
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error instanceof Error && error.message.startsWith("storage ")
+      ? error
+      : explain(error, shown);
+  }
+  return new SqlStorage(client, shown);
+}

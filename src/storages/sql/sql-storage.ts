@@ -1,0 +1,271 @@
+/**
+ * A Storage over any SQL database, through a SqlClient. SQLite and PostgreSQL differ only
+ * in their client and dialect.
+ *
+ * Every write runs in a transaction that first bumps the study's change sequence. That
+ * row update locks the study, so writers of one study take turns: trial numbers and
+ * claims cannot race, patches are read-modified-written without lost updates, and change
+ * sequence numbers become visible in commit order — which is what makes a reader's
+ * cursor (the highest sequence it has seen) safe.
+ */
+import { DuplicatedStudyError, StudyNotFoundError, TrialFinishedError } from "../../core/errors.js";
+import { type FrozenTrial, SystemAttr } from "../../core/frozen-trial.js";
+import { type Attrs, isFinished, type JsonValue, type StudyDirection } from "../../core/types.js";
+import type { Storage, StudyRecord, TrialsPage, TrialTemplate, TrialUpdate } from "../storage.js";
+import { applyPatch, fromTemplate } from "../trial-records.js";
+import { studyFromRow, TRIAL_COLUMNS, trialColumns, trialFromRow } from "./rows.js";
+import type { SqlClient, SqlExecutor } from "./sql-client.js";
+
+const INSERT_TRIAL = `INSERT INTO tunekit_trials (study_id, number, ${TRIAL_COLUMNS.join(", ")},
+  claim, change_seq) VALUES (?, ?, ${TRIAL_COLUMNS.map(() => "?").join(", ")}, ?, ?)`;
+const UPDATE_TRIAL = `UPDATE tunekit_trials SET ${TRIAL_COLUMNS.map((c) => `${c} = ?`).join(", ")},
+  change_seq = ? WHERE study_id = ? AND number = ?`;
+
+/** A storage in a SQL database. Made by the back ends' `open…` functions. */
+export class SqlStorage implements Storage {
+  readonly url: string;
+  readonly #client: SqlClient;
+
+  /** @internal */
+  constructor(client: SqlClient, url: string) {
+    this.#client = client;
+    this.url = url;
+  }
+
+  async createStudy(
+    studyName: string,
+    directions: readonly StudyDirection[],
+  ): Promise<StudyRecord> {
+    return this.#client
+      .transaction(async (tx) => {
+        const existing = await tx.query("SELECT 1 FROM tunekit_studies WHERE study_name = ?", [
+          studyName,
+        ]);
+        if (existing.length > 0) throw new DuplicatedStudyError(studyName, this.url);
+        const [row] = await tx.query(
+          `INSERT INTO tunekit_studies (study_name, directions, user_attrs, system_attrs, datetime_created)
+         VALUES (?, ?, '{}', '{}', ?) RETURNING *`,
+          [studyName, JSON.stringify(directions), new Date().toISOString()],
+        );
+        return studyFromRow(row ?? {});
+      })
+      .catch((error: unknown) => {
+        // Another process created the same name between our check and our insert.
+        const code = String((error as { code?: unknown }).code ?? "");
+        if (code === "23505" || code.startsWith("SQLITE_CONSTRAINT")) {
+          throw new DuplicatedStudyError(studyName, this.url);
+        }
+        throw error;
+      });
+  }
+
+  async getStudy(studyName: string): Promise<StudyRecord> {
+    const [row] = await this.#client.query("SELECT * FROM tunekit_studies WHERE study_name = ?", [
+      studyName,
+    ]);
+    if (row === undefined) throw new StudyNotFoundError(studyName, this.url);
+    return studyFromRow(row);
+  }
+
+  async deleteStudy(studyName: string): Promise<void> {
+    await this.#client.transaction(async (tx) => {
+      const [row] = await tx.query("SELECT study_id FROM tunekit_studies WHERE study_name = ?", [
+        studyName,
+      ]);
+      if (row === undefined) throw new StudyNotFoundError(studyName, this.url);
+      await tx.run("DELETE FROM tunekit_trials WHERE study_id = ?", [row.study_id]);
+      await tx.run("DELETE FROM tunekit_studies WHERE study_id = ?", [row.study_id]);
+    });
+  }
+
+  async listStudies(): Promise<StudyRecord[]> {
+    const rows = await this.#client.query("SELECT * FROM tunekit_studies ORDER BY study_id");
+    return rows.map(studyFromRow);
+  }
+
+  async setStudyAttrs(
+    studyId: number,
+    attrs: { userAttrs?: Readonly<Record<string, JsonValue>>; systemAttrs?: Attrs },
+  ): Promise<void> {
+    await this.#client.transaction(async (tx) => {
+      await this.#bump(tx, studyId);
+      const [row] = await tx.query(
+        "SELECT user_attrs, system_attrs FROM tunekit_studies WHERE study_id = ?",
+        [studyId],
+      );
+      const user = { ...JSON.parse(String(row?.user_attrs ?? "{}")), ...attrs.userAttrs };
+      const system = { ...JSON.parse(String(row?.system_attrs ?? "{}")), ...attrs.systemAttrs };
+      await tx.run(
+        "UPDATE tunekit_studies SET user_attrs = ?, system_attrs = ? WHERE study_id = ?",
+        [JSON.stringify(user), JSON.stringify(system), studyId],
+      );
+    });
+  }
+
+  async createTrials(
+    studyId: number,
+    templates: readonly TrialTemplate[],
+  ): Promise<(FrozenTrial | null)[]> {
+    if (templates.length === 0) return [];
+    return this.#client.transaction(async (tx) => {
+      const seq = await this.#bump(tx, studyId);
+      const free = await Promise.all(
+        templates.map(
+          async (t) => t.claim === undefined || !(await this.#claimHeld(tx, studyId, t.claim)),
+        ),
+      );
+      const claimsInBatch = new Set<string>();
+      const accepted = templates.map((t, i) => {
+        if (!free[i]) return false;
+        if (t.claim === undefined) return true;
+        if (claimsInBatch.has(t.claim)) return false;
+        claimsInBatch.add(t.claim);
+        return true;
+      });
+      const count = accepted.filter(Boolean).length;
+      if (count === 0) return templates.map(() => null);
+      const [row] = await tx.query(
+        "UPDATE tunekit_studies SET next_number = next_number + ? WHERE study_id = ? RETURNING next_number",
+        [count, studyId],
+      );
+      let number = Number(row?.next_number) - count;
+      const created: (FrozenTrial | null)[] = [];
+      for (let i = 0; i < templates.length; i++) {
+        const template = templates[i] as TrialTemplate;
+        if (!accepted[i]) {
+          created.push(null);
+          continue;
+        }
+        const trial = fromTemplate(number++, template);
+        await tx.run(INSERT_TRIAL, [
+          studyId,
+          trial.number,
+          ...trialColumns(trial),
+          template.claim ?? null,
+          seq,
+        ]);
+        created.push(trial);
+      }
+      return created;
+    });
+  }
+
+  async claimWaitingTrials(
+    studyId: number,
+    max: number,
+    datetimeStart: string,
+  ): Promise<FrozenTrial[]> {
+    // A cheap look first: most asks find no waiting trial and need no write lock.
+    const [any] = await this.#client.query(
+      "SELECT 1 FROM tunekit_trials WHERE study_id = ? AND state = 'WAITING' LIMIT 1",
+      [studyId],
+    );
+    if (any === undefined) return [];
+    return this.#client.transaction(async (tx) => {
+      const seq = await this.#bump(tx, studyId);
+      const rows = await tx.query(
+        `SELECT * FROM tunekit_trials WHERE study_id = ? AND state = 'WAITING'
+         ORDER BY number LIMIT ?`,
+        [studyId, max],
+      );
+      const claimed: FrozenTrial[] = [];
+      for (const row of rows) {
+        const trial: FrozenTrial = { ...trialFromRow(row), state: "RUNNING", datetimeStart };
+        await tx.run(UPDATE_TRIAL, [...trialColumns(trial), seq, studyId, trial.number]);
+        claimed.push(trial);
+      }
+      return claimed;
+    });
+  }
+
+  async updateTrials(studyId: number, updates: readonly TrialUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.#client.transaction(async (tx) => {
+      const seq = await this.#bump(tx, studyId);
+      const working = new Map<number, FrozenTrial>();
+      for (const { number, patch } of updates) {
+        let current = working.get(number);
+        if (current === undefined) {
+          const [row] = await tx.query(
+            "SELECT * FROM tunekit_trials WHERE study_id = ? AND number = ?",
+            [studyId, number],
+          );
+          if (row === undefined)
+            throw new RangeError(`${this.url}: study ${studyId} has no trial ${number}`);
+          current = trialFromRow(row);
+        }
+        if (isFinished(current.state)) throw new TrialFinishedError(number, current.state);
+        working.set(number, applyPatch(current, patch));
+      }
+      for (const trial of working.values()) {
+        await tx.run(UPDATE_TRIAL, [...trialColumns(trial), seq, studyId, trial.number]);
+      }
+    });
+  }
+
+  async recordHeartbeat(studyId: number, numbers: readonly number[], nowMs: number): Promise<void> {
+    if (numbers.length === 0) return;
+    // Not a change readers need to see, so no change sequence and no study lock.
+    await this.#client.run(
+      `UPDATE tunekit_trials SET heartbeat_ms = ? WHERE study_id = ? AND state = 'RUNNING'
+       AND number IN (${numbers.map(() => "?").join(", ")})`,
+      [nowMs, studyId, ...numbers],
+    );
+  }
+
+  async failStaleTrials(
+    studyId: number,
+    staleBeforeMs: number,
+    reason: string,
+  ): Promise<FrozenTrial[]> {
+    const STALE = `FROM tunekit_trials WHERE study_id = ? AND state = 'RUNNING'
+      AND heartbeat_ms IS NOT NULL AND heartbeat_ms < ?`;
+    const [any] = await this.#client.query(`SELECT 1 ${STALE} LIMIT 1`, [studyId, staleBeforeMs]);
+    if (any === undefined) return [];
+    return this.#client.transaction(async (tx) => {
+      const seq = await this.#bump(tx, studyId);
+      const failed: FrozenTrial[] = [];
+      for (const row of await tx.query(`SELECT * ${STALE}`, [studyId, staleBeforeMs])) {
+        const trial = applyPatch(trialFromRow(row), {
+          state: "FAIL",
+          systemAttrs: { [SystemAttr.failReason]: reason },
+        });
+        await tx.run(UPDATE_TRIAL, [...trialColumns(trial), seq, studyId, trial.number]);
+        failed.push(trial);
+      }
+      return failed;
+    });
+  }
+
+  async readTrials(studyId: number, cursor: number): Promise<TrialsPage> {
+    const rows = await this.#client.query(
+      "SELECT * FROM tunekit_trials WHERE study_id = ? AND change_seq > ? ORDER BY number",
+      [studyId, cursor],
+    );
+    let next = cursor;
+    for (const row of rows) next = Math.max(next, Number(row.change_seq));
+    return { trials: rows.map(trialFromRow), cursor: next };
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+
+  /** Locks the study for this transaction and returns its new change sequence number. */
+  async #bump(tx: SqlExecutor, studyId: number): Promise<number> {
+    const [row] = await tx.query(
+      "UPDATE tunekit_studies SET change_seq = change_seq + 1 WHERE study_id = ? RETURNING change_seq",
+      [studyId],
+    );
+    if (row === undefined) throw new RangeError(`${this.url}: no study with id ${studyId}`);
+    return Number(row.change_seq);
+  }
+
+  async #claimHeld(tx: SqlExecutor, studyId: number, claim: string): Promise<boolean> {
+    const rows = await tx.query(
+      "SELECT 1 FROM tunekit_trials WHERE study_id = ? AND claim = ? AND state <> 'FAIL'",
+      [studyId, claim],
+    );
+    return rows.length > 0;
+  }
+}
