@@ -222,6 +222,23 @@ export function cardinality(distribution: Distribution): number {
   }
 }
 
+/**
+ * Point k of a stepped float's grid: exactly `low` and `high` at the ends, and in between
+ * `low + k·step` with binary noise rounded away only where rounding moves it by far less
+ * than a step, clamped into [low, high].
+ */
+export function floatGridPoint(distribution: FloatDistribution, k: number): number {
+  const { low, high } = distribution;
+  const step = distribution.step ?? 0;
+  if (k <= 0) return low;
+  const last = Math.round((high - low) / step);
+  if (k >= last) return high;
+  const raw = low + k * step;
+  const rounded = roundToGrid(raw);
+  const value = Math.abs(rounded - raw) <= 1e-9 * step ? rounded : raw;
+  return Math.min(high, Math.max(low, value));
+}
+
 /** The k-th value of a finite distribution (k < cardinality). */
 export function nthValue(distribution: Distribution, k: number): ParamValue {
   switch (distribution.type) {
@@ -230,9 +247,7 @@ export function nthValue(distribution: Distribution, k: number): ParamValue {
     case "int":
       return distribution.low + k * distribution.step;
     case "float":
-      return k === 0
-        ? distribution.low
-        : roundToGrid(distribution.low + k * (distribution.step ?? 0));
+      return distribution.step === null ? distribution.low : floatGridPoint(distribution, k);
   }
 }
 

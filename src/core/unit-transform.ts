@@ -10,7 +10,7 @@
  *   end points are as likely as their log-space neighbourhood;
  * - categorical: choice i owns [i/n, (i+1)/n).
  */
-import { type Distribution, type ParamValue, roundToGrid } from "./distributions.js";
+import { type Distribution, floatGridPoint, type ParamValue } from "./distributions.js";
 
 function bucket(u: number, n: number): number {
   const k = Math.floor(u * n);
@@ -35,15 +35,15 @@ export function fromUnit(distribution: Distribution, u: number): ParamValue {
     case "float": {
       const { low, high, step, log } = distribution;
       if (step !== null) {
-        const n = Math.round((high - low) / step) + 1;
-        return roundToGrid(Math.min(high, low + bucket(u, n) * step));
+        return floatGridPoint(distribution, bucket(u, Math.round((high - low) / step) + 1));
       }
       if (log) {
         const a = Math.log(low);
         const b = Math.log(high);
         return Math.min(high, Math.max(low, Math.exp(a + u * (b - a))));
       }
-      return Math.min(high, low + u * (high - low));
+      // A blend, so that ranges wider than Number.MAX_VALUE do not overflow.
+      return Math.min(high, Math.max(low, low * (1 - u) + high * u));
     }
   }
 }
@@ -77,8 +77,14 @@ export function toUnit(distribution: Distribution, value: unknown): number {
         const n = Math.round((high - low) / step) + 1;
         return (Math.round((v - low) / step) + 0.5) / n;
       }
-      if (log) return (Math.log(v) - Math.log(low)) / (Math.log(high) - Math.log(low));
-      return (v - low) / (high - low);
+      if (log) {
+        const width = Math.log(high) - Math.log(low);
+        return width === 0 ? 0.5 : (Math.log(v) - Math.log(low)) / width;
+      }
+      const width = high - low;
+      if (Number.isFinite(width)) return width === 0 ? 0.5 : (v - low) / width;
+      // Halved, so that ranges wider than Number.MAX_VALUE do not overflow.
+      return (v / 2 - low / 2) / (high / 2 - low / 2);
     }
   }
 }

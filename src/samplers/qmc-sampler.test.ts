@@ -29,8 +29,22 @@ describe("QMCSampler", () => {
     const trials = await runQmc(new QMCSampler({ seed: 3 }), 64);
     // Trial 0 is sampled independently (no COMPLETE trial yet); trials 1–63 are Sobol points 1–63.
     const sobol = trials.slice(1);
-    expect(maxPerBucket(sobol.map((t) => t.params.x as number), 0, 1, 64)).toBe(1);
-    expect(maxPerBucket(sobol.map((t) => t.params.y as number), -4, 4, 64)).toBe(1);
+    expect(
+      maxPerBucket(
+        sobol.map((t) => t.params.x as number),
+        0,
+        1,
+        64,
+      ),
+    ).toBe(1);
+    expect(
+      maxPerBucket(
+        sobol.map((t) => t.params.y as number),
+        -4,
+        4,
+        64,
+      ),
+    ).toBe(1);
     const counts = new Map<unknown, number>();
     for (const t of sobol) counts.set(t.params.c, (counts.get(t.params.c) ?? 0) + 1);
     // 63 points over 4 equal buckets: each gets 15 or 16.

@@ -48,10 +48,14 @@ export class QMCSampler implements Sampler {
   constructor(options: QMCSamplerOptions = {}) {
     const type = options.type ?? "sobol";
     if (type !== "sobol" && type !== "halton") {
-      throw new TypeError(`QMCSampler: type must be "sobol" or "halton", got ${JSON.stringify(type)}`);
+      throw new TypeError(
+        `QMCSampler: type must be "sobol" or "halton", got ${JSON.stringify(type)}`,
+      );
     }
     if (options.scramble !== undefined && typeof options.scramble !== "boolean") {
-      throw new TypeError(`QMCSampler: scramble must be a boolean, got ${String(options.scramble)}`);
+      throw new TypeError(
+        `QMCSampler: scramble must be a boolean, got ${String(options.scramble)}`,
+      );
     }
     this.seed = checkSeed(options.seed, "QMCSampler");
     this.type = type;

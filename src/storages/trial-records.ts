@@ -4,6 +4,23 @@ import { SystemAttr } from "../core/frozen-trial.js";
 import { isFinished } from "../core/types.js";
 import type { TrialPatch, TrialTemplate } from "./storage.js";
 
+/** A deep, frozen copy of checked JSON data (attribute values): callers keep their objects. */
+function frozenCopy<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) copy[key] = frozenCopy((value as Record<string, unknown>)[key]);
+  return Object.freeze(copy) as T;
+}
+
+/** `base` with the deep-copied entries of `patch` on top. */
+function mergeAttrs<T extends Readonly<Record<string, unknown>>>(base: T, patch: T | undefined): T {
+  if (patch === undefined) return base;
+  const merged: Record<string, unknown> = { ...base };
+  for (const key in patch) merged[key] = frozenCopy((patch as Record<string, unknown>)[key]);
+  return merged as T;
+}
+
 function duration(start: string | null, complete: string | null): number | null {
   if (start === null || complete === null) return null;
   return Date.parse(complete) - Date.parse(start);
@@ -23,11 +40,13 @@ export function fromTemplate(number: number, template: TrialTemplate): FrozenTri
     params: { ...template.params },
     distributions: { ...template.distributions },
     intermediateValues: { ...template.intermediateValues },
-    userAttrs: { ...template.userAttrs },
-    systemAttrs:
+    userAttrs: mergeAttrs({}, template.userAttrs),
+    systemAttrs: mergeAttrs(
+      {},
       template.claim === undefined
-        ? { ...template.systemAttrs }
+        ? template.systemAttrs
         : { ...template.systemAttrs, [SystemAttr.claim]: template.claim },
+    ),
     datetimeStart,
     datetimeComplete,
     durationMs: duration(datetimeStart, datetimeComplete),
@@ -58,10 +77,8 @@ export function applyPatch(trial: FrozenTrial, patch: TrialPatch): FrozenTrial {
     intermediateValues: patch.intermediateValues
       ? { ...trial.intermediateValues, ...patch.intermediateValues }
       : trial.intermediateValues,
-    userAttrs: patch.userAttrs ? { ...trial.userAttrs, ...patch.userAttrs } : trial.userAttrs,
-    systemAttrs: patch.systemAttrs
-      ? { ...trial.systemAttrs, ...patch.systemAttrs }
-      : trial.systemAttrs,
+    userAttrs: mergeAttrs(trial.userAttrs, patch.userAttrs),
+    systemAttrs: mergeAttrs(trial.systemAttrs, patch.systemAttrs),
     datetimeStart,
     datetimeComplete,
     durationMs: duration(datetimeStart, datetimeComplete),
