@@ -197,7 +197,8 @@ export class Study {
     const templates: TrialTemplate[] = [];
     const prepareTrial = this.sampler.prepareTrial?.bind(this.sampler);
     if (prepareTrial === undefined) {
-      return Array.from({ length: count }, () => ({ state: "RUNNING", datetimeStart: now }));
+      for (let i = 0; i < count; i++) templates.push({ state: "RUNNING", datetimeStart: now });
+      return templates;
     }
     const seen = [...trials];
     for (let i = 0; i < count; i++) {
@@ -238,7 +239,11 @@ export class Study {
     this.#live.set(trial.number, trial);
     const { sampler } = this;
     if (sampler.inferRelativeSearchSpace && sampler.sampleRelative) {
-      const context: TrialContext = { ...snapshot, trial: stored };
+      const context: TrialContext = {
+        directions: snapshot.directions,
+        trials: snapshot.trials,
+        trial: stored,
+      };
       const space = sampler.inferRelativeSearchSpace(context);
       if (Object.keys(space).length > 0) {
         const sample = sampler.sampleRelative(context, space);
@@ -321,7 +326,8 @@ export class Study {
         throw new TrialFinishedError(number, stored.state);
       }
     }
-    const current = typeof trial === "number" ? (stored as FrozenTrial) : trial.toFrozen();
+    // The live view needs no copy: the storage copies what it keeps.
+    const current = typeof trial === "number" ? (stored as FrozenTrial) : trial.liveView();
     let values = outcome.values;
     if (outcome.state === "PRUNED" && values === null && this.directions.length === 1) {
       const last = lastIntermediate(current);

@@ -191,7 +191,7 @@ export class Trial {
     return this.#host.prune({
       directions: this.#host.directions,
       trials: this.#host.latestTrials(),
-      trial: this.#liveView(),
+      trial: this.liveView(),
     });
   }
 
@@ -289,10 +289,10 @@ export class Trial {
   }
 
   /**
-   * The trial as plain data without copies, for a sampler or pruner to read during one
-   * synchronous call (cheaper than `toFrozen` on every suggest).
+   * @internal The trial as plain data without copies, for a sampler, pruner or the study
+   * to read during one synchronous call (cheaper than `toFrozen` on every suggest).
    */
-  #liveView(): FrozenTrial {
+  liveView(): FrozenTrial {
     return {
       number: this.number,
       state: "RUNNING",
@@ -358,7 +358,7 @@ export class Trial {
     const context: TrialContext = {
       directions: this.#snapshot.directions,
       trials: this.#snapshot.trials,
-      trial: this.#liveView(),
+      trial: this.liveView(),
     };
     const value = this.#host.sampleIndependent(context, name, distribution);
     if (!contains(distribution, value)) {

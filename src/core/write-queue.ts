@@ -65,24 +65,27 @@ export class WriteQueue {
       this.#timer = null;
     }
     await this.#inflight;
+    // Plain literals: spreading one patch into another is several times slower in V8.
     const updates = finished.map(({ final, trial }): TrialUpdate => {
-      const ending: TrialPatch = {
-        state: final.state,
-        values: final.values,
-        datetimeComplete: final.datetimeComplete,
-        systemAttrs: final.systemAttrs,
-      };
-      if (trial === null) return { number: final.number, patch: ending };
-      return {
-        number: final.number,
-        patch: {
-          ...ending,
-          params: final.params,
-          distributions: final.distributions,
-          intermediateValues: final.intermediateValues,
-          userAttrs: final.userAttrs,
-        },
-      };
+      const patch: TrialPatch =
+        trial === null
+          ? {
+              state: final.state,
+              values: final.values,
+              datetimeComplete: final.datetimeComplete,
+              systemAttrs: final.systemAttrs,
+            }
+          : {
+              state: final.state,
+              values: final.values,
+              datetimeComplete: final.datetimeComplete,
+              systemAttrs: final.systemAttrs,
+              params: final.params,
+              distributions: final.distributions,
+              intermediateValues: final.intermediateValues,
+              userAttrs: final.userAttrs,
+            };
+      return { number: final.number, patch };
     });
     await this.#storage.updateTrials(this.#studyId, updates);
   }

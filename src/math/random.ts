@@ -32,16 +32,21 @@ function hashLabel(hash: number, label: string | number): number {
 }
 
 /**
- * Derives a 128-bit generator state from a seed and labels.
- * The four words use different starting constants so that they are independent.
+ * Derives a 128-bit generator state from a seed and labels. The four words start from
+ * different constants so that they are independent.
  */
 function stateFor(seed: number, labels: readonly (string | number)[]): number[] {
-  const starts = [0x9e3779b9, 0x7f4a7c15, 0x94d049bb, 0xbf58476d];
-  return starts.map((start) => {
-    let h = hashLabel(start, seed);
-    for (const label of labels) h = hashLabel(h, label);
-    return h | 0;
-  });
+  let a = hashLabel(0x9e3779b9, seed);
+  let b = hashLabel(0x7f4a7c15, seed);
+  let c = hashLabel(0x94d049bb, seed);
+  let d = hashLabel(0xbf58476d, seed);
+  for (const label of labels) {
+    a = hashLabel(a, label);
+    b = hashLabel(b, label);
+    c = hashLabel(c, label);
+    d = hashLabel(d, label);
+  }
+  return [a | 0, b | 0, c | 0, d | 0];
 }
 
 /** A seeded pseudo-random number generator (xoroshiro128+). */
