@@ -5,16 +5,22 @@
 import { bindStudyFunctions } from "./core/studies.js";
 import { RandomSampler } from "./samplers/random-sampler.js";
 import { redactUrl, resolveCommonStorage } from "./storages/resolve-memory.js";
+import type { Storage } from "./storages/storage.js";
+import { bindTransferFunctions } from "./storages/transfer/transfer-functions.js";
 
 export * from "./public.js";
 
+async function openStorage(storage: string | Storage | undefined): Promise<Storage> {
+  const common = resolveCommonStorage(storage);
+  if (common !== null) return common;
+  throw new TypeError(
+    `storage ${redactUrl(String(storage))}: a browser keeps studies in memory only; use "memory"`,
+  );
+}
+
 export const { createStudy, loadStudy, deleteStudy, listStudies } = bindStudyFunctions({
-  openStorage: async (storage) => {
-    const common = resolveCommonStorage(storage);
-    if (common !== null) return common;
-    throw new TypeError(
-      `storage ${redactUrl(String(storage))}: a browser keeps studies in memory only; use "memory"`,
-    );
-  },
+  openStorage,
   defaultSampler: () => new RandomSampler(),
 });
+
+export const { copyStudy, exportStudy, importStudy } = bindTransferFunctions(openStorage);

@@ -14,3 +14,13 @@ export const { createStudy, loadStudy, deleteStudy, listStudies } = bindStudyFun
   defaultSampler: () => new RandomSampler(),
   progress: terminalProgress,
 });
+
+export type {
+  CopyStudyOptions,
+  ExportStudyOptions,
+  ImportStudyOptions,
+  StudyExport,
+  StudyFormat,
+  TransferResult,
+} from "./storages/transfer/index.js";
+export { copyStudy, exportStudy, importStudy } from "./storages/transfer/index.js";

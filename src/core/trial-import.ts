@@ -79,7 +79,7 @@ export function checkTrialToAdd(
     intermediateValues: trial.intermediateValues ?? {},
     userAttrs: trial.userAttrs ?? {},
     systemAttrs: trial.systemAttrs ?? {},
-    datetimeStart: trial.datetimeStart ?? null,
-    datetimeComplete: trial.datetimeComplete ?? null,
+    ...(trial.datetimeStart != null ? { datetimeStart: trial.datetimeStart } : {}),
+    ...(trial.datetimeComplete != null ? { datetimeComplete: trial.datetimeComplete } : {}),
   };
 }

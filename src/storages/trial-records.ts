@@ -28,10 +28,19 @@ function duration(start: string | null, complete: string | null): number | null 
 
 /** A stored trial made from a template and the number the storage assigned. */
 export function fromTemplate(number: number, template: TrialTemplate): FrozenTrial {
+  // An explicit null is kept (a copied trial that never started); only absence means "now".
   const datetimeStart =
-    template.datetimeStart ?? (template.state === "WAITING" ? null : new Date().toISOString());
+    template.datetimeStart !== undefined
+      ? template.datetimeStart
+      : template.state === "WAITING"
+        ? null
+        : new Date().toISOString();
   const datetimeComplete =
-    template.datetimeComplete ?? (isFinished(template.state) ? new Date().toISOString() : null);
+    template.datetimeComplete !== undefined
+      ? template.datetimeComplete
+      : isFinished(template.state)
+        ? new Date().toISOString()
+        : null;
   return {
     number,
     state: template.state,

@@ -117,7 +117,8 @@ export class SqlStorage implements Storage {
       const claimsInBatch = new Set<string>();
       const accepted = templates.map((t, i) => {
         if (!free[i]) return false;
-        if (t.claim === undefined) return true;
+        // A failed trial holds no claim, as in memory and in the unique index.
+        if (t.claim === undefined || t.state === "FAIL") return true;
         if (claimsInBatch.has(t.claim)) return false;
         claimsInBatch.add(t.claim);
         return true;
