@@ -91,7 +91,11 @@ export class Study {
     this.sampler = sampler;
     this.pruner = pruner;
     this.#studyId = record.studyId;
-    this.#writes = new WriteQueue(storage, record.studyId);
+    // After a running trial's reports land, read what other workers reported meanwhile, so
+    // that pruning decisions (synchronous) see the whole study.
+    this.#writes = new WriteQueue(storage, record.studyId, () =>
+      this.#cache.refresh(storage, record.studyId),
+    );
     this.#host = {
       directions: this.directions,
       sampleIndependent: (context, name, distribution) =>

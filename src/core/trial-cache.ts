@@ -7,10 +7,13 @@ import type { FrozenTrial } from "./frozen-trial.js";
  * the whole study on every ask made long studies quadratic (and the garbage collector
  * busy). Samplers read the array synchronously during an ask or a suggest, so it never
  * changes under them; trials are plain frozen objects, replaced, never mutated.
+ *
+ * Reads take turns, so an older page can never overwrite a newer one.
  */
 export class TrialCache {
   #cursor = 0;
   readonly #trials: FrozenTrial[] = [];
+  #reading: Promise<readonly FrozenTrial[]> | null = null;
 
   /** The trials as last read (index = trial number). */
   get trials(): readonly FrozenTrial[] {
@@ -24,6 +27,24 @@ export class TrialCache {
 
   /** Reads the changes from storage and returns the updated trials. */
   async sync(storage: Storage, studyId: number): Promise<readonly FrozenTrial[]> {
+    while (this.#reading !== null) {
+      await this.#reading.catch(() => undefined);
+    }
+    this.#reading = this.#read(storage, studyId);
+    try {
+      return await this.#reading;
+    } finally {
+      this.#reading = null;
+    }
+  }
+
+  /** Starts a read in the background unless one is running; errors are left to the next sync. */
+  refresh(storage: Storage, studyId: number): void {
+    if (this.#reading !== null) return;
+    this.sync(storage, studyId).catch(() => undefined);
+  }
+
+  async #read(storage: Storage, studyId: number): Promise<readonly FrozenTrial[]> {
     const page = await storage.readTrials(studyId, this.#cursor);
     for (const trial of page.trials) this.#trials[trial.number] = trial;
     this.#cursor = page.cursor;

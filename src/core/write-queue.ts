@@ -22,9 +22,13 @@ export class WriteQueue {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #inflight: Promise<void> = Promise.resolve();
 
-  constructor(storage: Storage, studyId: number) {
+  readonly #afterFlush: () => void;
+
+  /** `afterFlush` runs after each background write of running trials has landed. */
+  constructor(storage: Storage, studyId: number, afterFlush: () => void = () => undefined) {
     this.#storage = storage;
     this.#studyId = studyId;
+    this.#afterFlush = afterFlush;
   }
 
   /** Schedules the trial's pending changes to be written soon. */
@@ -46,6 +50,7 @@ export class WriteQueue {
     if (updates.length === 0) return this.#inflight;
     this.#inflight = this.#inflight
       .then(() => this.#storage.updateTrials(this.#studyId, updates))
+      .then(() => this.#afterFlush())
       .catch((error: unknown) => {
         // The trial's final write carries everything again, so this loses nothing yet.
         logger.warn(`could not save running trials' progress: ${String(error)}`);
