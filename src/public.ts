@@ -49,8 +49,18 @@ export { Trial } from "./core/trial.js";
 export type { TrialToAdd } from "./core/trial-import.js";
 export type { Attrs, JsonValue, StudyDirection, TrialState } from "./core/types.js";
 export { fromUnit, toUnit } from "./core/unit-transform.js";
+export { HyperbandPruner, type HyperbandPrunerOptions } from "./pruners/hyperband-pruner.js";
+export { MedianPruner } from "./pruners/median-pruner.js";
 export { NopPruner } from "./pruners/nop-pruner.js";
+export { PatientPruner, type PatientPrunerOptions } from "./pruners/patient-pruner.js";
+export { PercentilePruner, type PercentilePrunerOptions } from "./pruners/percentile-pruner.js";
 export type { Pruner } from "./pruners/pruner.js";
+export {
+  SuccessiveHalvingPruner,
+  type SuccessiveHalvingPrunerOptions,
+} from "./pruners/successive-halving-pruner.js";
+export { ThresholdPruner, type ThresholdPrunerOptions } from "./pruners/threshold-pruner.js";
+export { WilcoxonPruner, type WilcoxonPrunerOptions } from "./pruners/wilcoxon-pruner.js";
 export { BruteForceSampler } from "./samplers/brute-force-sampler.js";
 export { GridSampler, type GridSamplerOptions } from "./samplers/grid-sampler.js";
 export { PartialFixedSampler } from "./samplers/partial-fixed-sampler.js";

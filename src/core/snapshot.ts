@@ -4,6 +4,8 @@ import type { StudyDirection } from "./types.js";
 
 /** The study's directions and trials (index = trial number), as read at one moment. */
 export interface StudySnapshot {
+  /** The study's name (some pruners, like Hyperband, hash it with trial numbers). */
+  readonly studyName?: string;
   readonly directions: readonly StudyDirection[];
   readonly trials: readonly FrozenTrial[];
 }

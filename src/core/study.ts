@@ -97,6 +97,7 @@ export class Study {
       this.#cache.refresh(storage, record.studyId),
     );
     this.#host = {
+      studyName: this.studyName,
       directions: this.directions,
       sampleIndependent: (context, name, distribution) =>
         sampler.sampleIndependent(context, name, distribution),
@@ -104,6 +105,17 @@ export class Study {
       latestTrials: () => this.#cache.trials,
       markDirty: (trial) => this.#writes.markDirty(trial),
     };
+  }
+
+  /**
+   * The trials as this process last read them, with the trials it is running shown as they
+   * stand now (their latest reports), for pruning decisions.
+   */
+  #latestTrials(): readonly FrozenTrial[] {
+    if (this.#live.size === 0) return this.#cache.trials;
+    const trials = this.#cache.trials.slice();
+    for (const [number, trial] of this.#live) trials[number] = trial.liveView();
+    return trials;
   }
 
   /** The direction of a single-objective study. */
@@ -193,7 +205,11 @@ export class Study {
     await this.#heartbeat?.start(started.map((t) => t.number));
     snapshot = this.#cache.trials;
     return started.map((stored) =>
-      this.#begin(stored, { directions: this.directions, trials: snapshot }),
+      this.#begin(stored, {
+        studyName: this.studyName,
+        directions: this.directions,
+        trials: snapshot,
+      }),
     );
   }
 
@@ -206,7 +222,11 @@ export class Study {
     }
     const seen = [...trials];
     for (let i = 0; i < count; i++) {
-      const preparation = prepareTrial({ directions: this.directions, trials: seen });
+      const preparation = prepareTrial({
+        studyName: this.studyName,
+        directions: this.directions,
+        trials: seen,
+      });
       if (preparation === "exhausted") break;
       const template: TrialTemplate = {
         state: "RUNNING",
@@ -244,6 +264,7 @@ export class Study {
     const { sampler } = this;
     if (sampler.inferRelativeSearchSpace && sampler.sampleRelative) {
       const context: TrialContext = {
+        ...(snapshot.studyName !== undefined ? { studyName: snapshot.studyName } : {}),
         directions: snapshot.directions,
         trials: snapshot.trials,
         trial: stored,
@@ -352,7 +373,7 @@ export class Study {
       durationMs: Date.parse(now) - Date.parse(start),
     };
     const after = this.sampler.afterTrial?.(
-      { directions: this.directions, trials: snapshot, trial: final },
+      { studyName: this.studyName, directions: this.directions, trials: snapshot, trial: final },
       outcome.state,
       values,
     );

@@ -30,6 +30,7 @@ import type { Attrs, JsonValue, StudyDirection } from "./types.js";
 
 /** What a trial needs from its study. @internal */
 export interface TrialHost {
+  readonly studyName: string;
   readonly directions: readonly StudyDirection[];
   sampleIndependent(context: TrialContext, name: string, distribution: Distribution): ParamValue;
   prune(context: TrialContext): boolean;
@@ -189,6 +190,7 @@ export class Trial {
       throw new TypeError("trial.shouldPrune: pruning is for single-objective studies");
     }
     return this.#host.prune({
+      studyName: this.#host.studyName,
       directions: this.#host.directions,
       trials: this.#host.latestTrials(),
       trial: this.liveView(),
@@ -356,6 +358,7 @@ export class Trial {
       return this.#relativeParams[name] as ParamValue;
     }
     const context: TrialContext = {
+      studyName: this.#host.studyName,
       directions: this.#snapshot.directions,
       trials: this.#snapshot.trials,
       trial: this.liveView(),

@@ -120,7 +120,11 @@ function browserLikeGlobals(): vm.Context {
     console,
     setTimeout,
     clearTimeout,
+    setInterval,
+    clearInterval,
     queueMicrotask,
+    TextEncoder,
+    TextDecoder,
     crypto: {
       randomUUID: () => globalThis.crypto.randomUUID(),
       getRandomValues: (array: Uint8Array | Uint32Array) =>

@@ -1,0 +1,201 @@
+/**
+ * `tunekit run`: checks the command line into a RunSpec, then runs the study in this
+ * process (`--workers 1`) or in worker processes that share the trial budget.
+ */
+import { existsSync } from "node:fs";
+import { basename, extname, resolve } from "node:path";
+import { createStudy, type Study } from "../../index.js";
+import { terminalProgress } from "../../integrations/progress-bar.js";
+import { placeholderNames } from "../../integrations/shell-objective.js";
+import type { CommandAction } from "../command-spec.js";
+import type { RunFlags } from "../definitions.js";
+import { ExitCode, UsageError } from "../errors.js";
+import { onInterrupt } from "../run/interrupt.js";
+import { checkAvailable } from "../run/plugins.js";
+import { explainFailure, prepareRun, type RunSpec } from "../run/run-spec.js";
+import { currentBest, printSummary, Tally } from "../run/tally.js";
+import { startPool } from "../run/worker-pool.js";
+import { readSpaceFile } from "../space-file.js";
+
+const COMMAND_FLAGS = [
+  ["objectiveField", "--objective-field"],
+  ["trialTimeout", "--trial-timeout"],
+] as const;
+
+function defaultName(file: string): string {
+  return basename(file, extname(file));
+}
+
+/** Reads and checks everything the command line says, before anything is written. */
+async function specOf(operands: readonly string[], flags: RunFlags): Promise<RunSpec> {
+  let objective: RunSpec["objective"];
+  let studyName: string;
+  if (flags.space !== undefined) {
+    if (operands.length === 0) {
+      throw new UsageError(
+        "--space needs the command to run after --, e.g. " +
+          "tunekit run --space space.yaml -- python train.py --lr {lr}",
+      );
+    }
+    const space = await readSpaceFile(flags.space);
+    const names = space.map((param) => param.name);
+    const unknown = placeholderNames(operands).filter((name) => !names.includes(name));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `the command uses {${unknown[0]}}, which is not a parameter of ${flags.space} ` +
+          `(parameters: ${names.join(", ")})`,
+      );
+    }
+    objective = {
+      kind: "command",
+      command: [...operands],
+      space,
+      spaceSource: flags.space,
+      objectiveFields: flags.objectiveField ?? null,
+      trialTimeoutMs: flags.trialTimeout ?? null,
+      killGraceMs: flags.killGrace,
+      cwd: process.cwd(),
+    };
+    studyName = flags.study ?? defaultName(flags.space);
+  } else {
+    if (operands.length === 0) {
+      throw new UsageError(
+        "give the objective module (tunekit run objective.ts) or a space file and a command " +
+          "(tunekit run --space space.yaml -- COMMAND)",
+      );
+    }
+    if (operands.length > 1) {
+      throw new UsageError(
+        `expected one objective module, got: ${operands.join(" ")} ` +
+          "(to run a command per trial, give its search space with --space FILE)",
+      );
+    }
+    for (const [key, flag] of COMMAND_FLAGS) {
+      if (flags[key] !== undefined) {
+        throw new UsageError(
+          `${flag} is for commands run with --space, not for a module objective`,
+        );
+      }
+    }
+    const path = resolve(operands[0] as string);
+    if (!existsSync(path)) throw new UsageError(`objective ${operands[0]}: no such file`);
+    objective = { kind: "module", path };
+    studyName = flags.study ?? defaultName(path);
+  }
+  if (flags.workers > 1 && (flags.storage === "memory" || flags.storage === "sqlite::memory:")) {
+    throw new UsageError(
+      `--workers ${flags.workers} needs a storage the worker processes share ` +
+        `(sqlite:PATH or postgres://…); --storage ${flags.storage} lives inside one process`,
+    );
+  }
+  checkAvailable(flags.sampler, flags.pruner);
+  return {
+    storage: flags.storage,
+    studyName,
+    sampler: flags.sampler,
+    pruner: flags.pruner,
+    seed: flags.seed ?? Math.floor(Math.random() * 2 ** 31),
+    objective,
+    catchAll: flags.catch,
+    heartbeatIntervalMs: flags.heartbeat ?? null,
+    logLevel: flags.logLevel,
+  };
+}
+
+function announce(study: Study, spec: RunSpec, workers: number): void {
+  process.stderr.write(
+    `tunekit: study "${study.studyName}" (${study.directions.join(", ")}) in ${spec.storage}, ` +
+      `sampler ${spec.sampler} (seed ${spec.seed})` +
+      (workers > 1 ? `, ${workers} worker processes\n` : "\n"),
+  );
+}
+
+/** `--workers 1`: optimize in this process. */
+async function runHere(spec: RunSpec, flags: RunFlags): Promise<number> {
+  let study: Study | null = null;
+  const interruption = onInterrupt({ onFirst: () => study?.stop() });
+  try {
+    const run = await prepareRun(
+      spec,
+      { create: true, directions: flags.direction },
+      interruption.signal,
+    );
+    study = run.study;
+    announce(study, spec, 1);
+    const tally = new Tally(study.directions, null);
+    let failure: unknown = null;
+    if (!interruption.signal.aborted) {
+      try {
+        await study.optimize(run.objective, {
+          ...(flags.trials === undefined ? {} : { nTrials: flags.trials }),
+          ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
+          catch: run.catch,
+          showProgress: flags.progress,
+          callbacks: [(_, trial) => tally.add(trial.state, trial.values)],
+        });
+      } catch (error) {
+        failure = error;
+      }
+    }
+    await printSummary(study, tally, spec.storage);
+    await study.storage.close();
+    if (failure !== null) throw explainFailure(failure);
+    return interruption.exitCode ?? ExitCode.ok;
+  } finally {
+    interruption.dispose();
+  }
+}
+
+/** `--workers N`: N worker processes; this one grants tickets and draws progress. */
+async function runInWorkers(spec: RunSpec, flags: RunFlags): Promise<number> {
+  const study = await createStudy({
+    studyName: spec.studyName,
+    storage: spec.storage,
+    loadIfExists: true,
+    ...(flags.direction === undefined ? {} : { directions: flags.direction }),
+  }).catch((error: unknown) => {
+    throw error instanceof TypeError ? new UsageError(`--direction: ${error.message}`) : error;
+  });
+  announce(study, spec, flags.workers);
+  const tally = new Tally(study.directions, await currentBest(study));
+  const progress = flags.progress ? terminalProgress(flags.trials ?? null) : null;
+  const pool = startPool({
+    spec,
+    workers: flags.workers,
+    nTrials: flags.trials ?? null,
+    deadline: flags.timeout === undefined ? null : Date.now() + flags.timeout,
+    study,
+    onTrial: (state, values) => {
+      tally.add(state, values);
+      progress?.update({ done: tally.done, bestValue: tally.best });
+    },
+  });
+  const interruption = onInterrupt({
+    onFirst: () => pool.interrupt(),
+    onSecond: () => pool.exitNow(),
+  });
+  try {
+    const outcome = await pool.done;
+    progress?.stop();
+    if (outcome.orphansFailed > 0) {
+      process.stderr.write(
+        `tunekit: failed ${outcome.orphansFailed} trial(s) that stopped workers left running\n`,
+      );
+    }
+    await printSummary(study, tally, spec.storage);
+    await study.storage.close();
+    if (outcome.error !== null) {
+      const { message, exitCode } = outcome.error;
+      throw exitCode === ExitCode.usage ? new UsageError(message) : new Error(message);
+    }
+    return interruption.exitCode ?? ExitCode.ok;
+  } finally {
+    interruption.dispose();
+  }
+}
+
+/** Runs the study the command line describes. */
+export const runCommand: CommandAction<RunFlags> = async (operands, flags) => {
+  const spec = await specOf(operands, flags);
+  return flags.workers === 1 ? runHere(spec, flags) : runInWorkers(spec, flags);
+};

@@ -1,0 +1,179 @@
+/**
+ * What a run does, as plain data, and how a process turns it into a study and an objective.
+ * The `run` command builds a RunSpec from its flags; worker processes receive it as JSON,
+ * so every process of a run prepares the same sampler, pruner and objective.
+ */
+
+import {
+  createStudy,
+  type LogLevel,
+  loadStudy,
+  type Objective,
+  type OptimizeOptions,
+  type Study,
+  type StudyDirection,
+  setLogLevel,
+} from "../../index.js";
+import { CommandFailedError } from "../../integrations/command-failed-error.js";
+import { abortable, InterruptedError } from "../../integrations/interrupted-error.js";
+import { shellObjective } from "../../integrations/shell-objective.js";
+import type { PrunerName, SamplerName } from "../definitions.js";
+import { UsageError } from "../errors.js";
+import { gridOf, type SearchSpaceSpec, suggestSpace } from "../space-file.js";
+import { loadObjectiveModule, type ObjectiveModule } from "./load-objective.js";
+import { makePruner, makeSampler } from "./plugins.js";
+
+/** A module exporting `objective(trial)`. */
+export interface ModuleObjectiveSpec {
+  readonly kind: "module";
+  /** Absolute. */
+  readonly path: string;
+}
+
+/** A command run per trial over a space file's parameters. */
+export interface CommandObjectiveSpec {
+  readonly kind: "command";
+  readonly command: readonly string[];
+  readonly space: SearchSpaceSpec;
+  /** Where the space came from, for messages. */
+  readonly spaceSource: string;
+  readonly objectiveFields: readonly string[] | null;
+  readonly trialTimeoutMs: number | null;
+  readonly killGraceMs: number;
+  readonly cwd: string;
+}
+
+/** Everything a process needs to take part in a run. */
+export interface RunSpec {
+  readonly storage: string;
+  readonly studyName: string;
+  readonly sampler: SamplerName;
+  readonly pruner: PrunerName;
+  /** Resolved before workers start, so that they all sample alike. */
+  readonly seed: number;
+  readonly objective: ModuleObjectiveSpec | CommandObjectiveSpec;
+  /** Keep going when a module objective throws. */
+  readonly catchAll: boolean;
+  readonly heartbeatIntervalMs: number | null;
+  readonly logLevel: LogLevel;
+}
+
+/** A study and objective ready to optimize. */
+export interface PreparedRun {
+  readonly study: Study;
+  readonly objective: Objective;
+  /** The `catch` option of optimize: which errors fail a trial without ending the run. */
+  readonly catch: NonNullable<OptimizeOptions["catch"]>;
+}
+
+/** How `prepareRun` opens the study: create it (or continue it), or load it. */
+export type OpenMode =
+  | { readonly create: true; readonly directions: readonly StudyDirection[] | undefined }
+  | { readonly create: false };
+
+/** Errors the user's objective threw (not tunekit's or the storage's). */
+const objectiveErrors = new WeakSet<object>();
+
+/**
+ * An error that ended optimize, as the user should read it: an error the objective threw
+ * comes with the objective's stack frames and the hint about --catch.
+ */
+export function explainFailure(error: unknown): unknown {
+  if (typeof error !== "object" || error === null || !objectiveErrors.has(error)) return error;
+  const { name, message, stack = "" } = error as Error;
+  const frames: string[] = [];
+  for (const line of stack.split("\n")) {
+    if (!line.trimStart().startsWith("at ")) continue;
+    // The objective's own frames come first; the rest is tunekit calling it.
+    if (line.includes("run-spec.")) break;
+    frames.push(line);
+  }
+  return new Error(
+    `the objective threw ${name}: ${message}\n${frames.slice(0, 6).join("\n")}\n` +
+      "(that trial is recorded as FAIL; pass --catch to keep going after such errors)",
+  );
+}
+
+/** Wraps an in-process objective so that an interruption fails its running trial. */
+function interruptible(objective: Objective, signal: AbortSignal): Objective {
+  return (trial) => {
+    if (signal.aborted) throw signal.reason;
+    const work = new Promise<number | readonly number[]>((resolve) => resolve(objective(trial)));
+    return abortable(
+      work.catch((error: unknown) => {
+        if (typeof error === "object" && error !== null) objectiveErrors.add(error);
+        throw error;
+      }),
+      signal,
+    );
+  };
+}
+
+/**
+ * Loads the objective, makes the sampler and pruner, opens the study and wraps the
+ * objective so that `signal` (Ctrl-C) fails its running trials as interrupted.
+ */
+export async function prepareRun(
+  spec: RunSpec,
+  mode: OpenMode,
+  signal: AbortSignal,
+): Promise<PreparedRun> {
+  const { objective: source } = spec;
+  setLogLevel(spec.logLevel);
+  let module: ObjectiveModule | null = null;
+  if (source.kind === "module") module = await loadObjectiveModule(source.path);
+  const grid =
+    source.kind === "command"
+      ? spec.sampler === "grid"
+        ? { values: gridOf(source.space, source.spaceSource), source: source.spaceSource }
+        : undefined
+      : module?.grid && { values: module.grid, source: `the grid exported by ${source.path}` };
+  const sampler = makeSampler(spec.sampler, { seed: spec.seed, ...(grid ? { grid } : {}) });
+  const pruner = makePruner(spec.pruner);
+  const heartbeat =
+    spec.heartbeatIntervalMs === null ? {} : { heartbeatIntervalMs: spec.heartbeatIntervalMs };
+  const common = {
+    studyName: spec.studyName,
+    storage: spec.storage,
+    sampler,
+    pruner,
+    ...heartbeat,
+  };
+  const study = mode.create
+    ? await createStudy({
+        ...common,
+        loadIfExists: true,
+        ...(mode.directions === undefined ? {} : { directions: mode.directions }),
+      }).catch((error: unknown) => {
+        // A direction that contradicts the stored study's is a flag problem.
+        throw error instanceof TypeError ? new UsageError(`--direction: ${error.message}`) : error;
+      })
+    : await loadStudy(common);
+
+  if (source.kind === "module") {
+    return {
+      study,
+      objective: interruptible((module as ObjectiveModule).objective, signal),
+      catch: spec.catchAll ? true : [InterruptedError],
+    };
+  }
+  const n = study.directions.length;
+  if (source.objectiveFields !== null && source.objectiveFields.length !== n) {
+    throw new UsageError(
+      `--objective-field names ${source.objectiveFields.length} field(s), but study ` +
+        `"${study.studyName}" has ${n} direction(s)`,
+    );
+  }
+  const objective = shellObjective({
+    command: source.command,
+    params: (trial) => suggestSpace(trial, source.space),
+    nObjectives: n,
+    ...(source.objectiveFields === null ? {} : { objectiveFields: source.objectiveFields }),
+    ...(source.trialTimeoutMs === null ? {} : { trialTimeoutMs: source.trialTimeoutMs }),
+    killGraceMs: source.killGraceMs,
+    signal,
+    cwd: source.cwd,
+    studyName: study.studyName,
+  });
+  return { study, objective, catch: [CommandFailedError, InterruptedError] };
+}

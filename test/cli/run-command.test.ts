@@ -1,0 +1,195 @@
+/**
+ * `tunekit run --space FILE -- COMMAND`: a small Node program tuned through the real
+ * command, with intermediate reports, a conditional parameter, failures and worker processes.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { type FrozenTrial, loadStudy } from "../../src/index.js";
+import { tempFolder, tunekit } from "./cli-process.js";
+
+const folder = tempFolder({
+  "space.yaml": `# A conditional space: momentum only for sgd.
+x: { type: float, low: -3, high: 3 }
+optimizer: { type: categorical, choices: [sgd, adam, broken] }
+momentum: { type: float, low: 0, high: 0.9, step: 0.1, when: { optimizer: sgd } }
+`,
+  // Reports three epochs, then prints the loss; "broken" fails like a crashing program.
+  "train.mjs": `const [x, optimizer, momentum] = process.argv.slice(2);
+if (optimizer !== process.env.TUNEKIT_PARAM_optimizer) throw new Error("argv and env disagree");
+if ((momentum === "") !== (optimizer !== "sgd")) throw new Error("momentum without sgd");
+const loss = (Number(x) - 1) ** 2 + Number(momentum || 0);
+for (let epoch = 0; epoch < 3; epoch++) console.log("tunekit:report " + epoch + " " + (loss + 3 - epoch));
+if (optimizer === "broken") {
+  console.error("Traceback: something broke");
+  process.exit(4);
+}
+console.log("final loss " + loss);
+console.log("finished in 12ms");
+`,
+  "pid.yaml": "x: { type: float, low: 0, high: 1 }\n",
+});
+afterAll(() => folder.cleanup());
+
+async function storedTrials(studyName: string): Promise<FrozenTrial[]> {
+  const study = await loadStudy({ studyName, storage: `sqlite:${folder.dir}/tunekit.db` });
+  const trials = await study.trials();
+  await study.storage.close();
+  return trials;
+}
+
+describe("tunekit run with a command per trial", () => {
+  it("substitutes params, records reports and takes the last number printed", async () => {
+    const run = await tunekit(
+      [
+        "run",
+        "--space",
+        "space.yaml",
+        "-n",
+        "12",
+        "--seed",
+        "3",
+        "--",
+        "node",
+        "train.mjs",
+        "{x}",
+        "{optimizer}",
+        "{momentum}",
+      ],
+      folder.dir,
+    );
+    expect(run.status).toBe(0);
+    const trials = await storedTrials("space");
+    expect(trials).toHaveLength(12);
+    const states = new Set(trials.map((t) => t.params.optimizer));
+    expect(states).toEqual(new Set(["sgd", "adam", "broken"]));
+    for (const trial of trials) {
+      const { x, optimizer, momentum } = trial.params as {
+        x: number;
+        optimizer: string;
+        momentum?: number;
+      };
+      expect("momentum" in trial.params).toBe(optimizer === "sgd");
+      const loss = (x - 1) ** 2 + (momentum ?? 0);
+      expect(Object.keys(trial.intermediateValues)).toEqual(["0", "1", "2"]);
+      expect(trial.intermediateValues[2]).toBeCloseTo(loss + 1, 10);
+      if (optimizer === "broken") {
+        expect(trial.state).toBe("FAIL");
+        expect(trial.systemAttrs.fail_reason).toBe(
+          "CommandFailed: the command exited with code 4: Traceback: something broke",
+        );
+        expect(trial.userAttrs.exit_code).toBe(4);
+        expect(trial.userAttrs.stderr_tail).toBe("Traceback: something broke\n");
+      } else {
+        expect(trial.state).toBe("COMPLETE");
+        expect(trial.values?.[0]).toBeCloseTo(loss, 10);
+      }
+    }
+    const failed = trials.filter((t) => t.state === "FAIL").length;
+    expect(run.stdout).toContain(
+      `12 trials run (${12 - failed} complete, 0 pruned, ${failed} failed)`,
+    );
+  }, 120_000);
+
+  it("reads the objective from a JSON field and runs one string through the shell", async () => {
+    const command = `node -e 'console.log(JSON.stringify({ acc: 1 - Math.abs(Number(process.argv[1])) }))' {x} | cat`;
+    const run = await tunekit(
+      [
+        "run",
+        "--space",
+        "pid.yaml",
+        "--study",
+        "json",
+        "-n",
+        "4",
+        "--direction",
+        "maximize",
+        "--objective-field",
+        "acc",
+        "--",
+        command,
+      ],
+      folder.dir,
+    );
+    expect(run.status).toBe(0);
+    for (const trial of await storedTrials("json")) {
+      expect(trial.values?.[0]).toBeCloseTo(1 - Math.abs(trial.params.x as number), 10);
+    }
+  }, 60_000);
+
+  it("fails trials past --trial-timeout and keeps going", async () => {
+    const run = await tunekit(
+      [
+        "run",
+        "--space",
+        "pid.yaml",
+        "--study",
+        "slow",
+        "-n",
+        "2",
+        "--trial-timeout",
+        "300ms",
+        "--",
+        "node",
+        "-e",
+        "setTimeout(() => {}, 30000)",
+      ],
+      folder.dir,
+    );
+    expect(run.status).toBe(0);
+    const trials = await storedTrials("slow");
+    expect(trials.map((t) => t.systemAttrs.fail_reason)).toEqual([
+      "CommandFailed: the command timed out after 0.3s",
+      "CommandFailed: the command timed out after 0.3s",
+    ]);
+    expect(trials.every((t) => (t.durationMs as number) < 10_000)).toBe(true);
+  }, 60_000);
+
+  it("stops with code 1 when the command cannot be started at all", async () => {
+    const run = await tunekit(
+      [
+        "run",
+        "--space",
+        "pid.yaml",
+        "--study",
+        "enoent",
+        "-n",
+        "5",
+        "--",
+        "no-such-program-xyz",
+        "{x}",
+      ],
+      folder.dir,
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /error: cannot run "no-such-program-xyz [0-9.e-]+": spawn no-such-program-xyz ENOENT/,
+    );
+    expect((await storedTrials("enoent")).map((t) => t.state)).toEqual(["FAIL"]);
+  }, 60_000);
+
+  it("runs commands from two worker processes, exactly --trials of them", async () => {
+    // The objective is the parent's pid: the worker process that ran the command.
+    const run = await tunekit(
+      [
+        "run",
+        "--space",
+        "pid.yaml",
+        "--study",
+        "workers",
+        "-n",
+        "8",
+        "--workers",
+        "2",
+        "--",
+        "node",
+        "-e",
+        "setTimeout(() => console.log(process.ppid), 200)",
+      ],
+      folder.dir,
+    );
+    expect(run.status).toBe(0);
+    const trials = await storedTrials("workers");
+    expect(trials).toHaveLength(8);
+    expect(trials.every((t) => t.state === "COMPLETE")).toBe(true);
+    expect(new Set(trials.map((t) => t.values?.[0])).size).toBe(2);
+  }, 90_000);
+});
