@@ -7,6 +7,7 @@ import { NopPruner } from "../pruners/nop-pruner.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler } from "../samplers/sampler.js";
 import type { Storage, StudyRecord } from "../storages/storage.js";
+import { bestCompleteTrial } from "./best-trials.js";
 import { DuplicatedStudyError } from "./errors.js";
 import { checkHeartbeatOptions, type HeartbeatOptions } from "./heartbeat.js";
 import type { ProgressReporter } from "./optimize.js";
@@ -171,15 +172,13 @@ export async function listStudiesIn(
         PRUNED: 0,
         FAIL: 0,
       };
-      let bestValue: number | null = null;
-      const sign = record.directions[0] === "maximize" ? -1 : 1;
-      for (const trial of trials) {
-        trialCounts[trial.state]++;
-        const value = trial.values?.[0];
-        if (trial.state === "COMPLETE" && record.directions.length === 1 && value !== undefined) {
-          if (bestValue === null || value * sign < bestValue * sign) bestValue = value;
-        }
-      }
+      for (const trial of trials) trialCounts[trial.state]++;
+      const [direction] = record.directions;
+      const best =
+        record.directions.length === 1 && direction !== undefined
+          ? bestCompleteTrial(trials, direction)
+          : null;
+      const bestValue = best?.values?.[0] ?? null;
       return {
         studyName: record.studyName,
         directions: record.directions,

@@ -2,10 +2,10 @@
  * A study: a named optimization over one storage, with a sampler and a pruner.
  * Made by `createStudy` or `loadStudy`.
  */
-import { nonDominated } from "../multiobjective/pareto.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler } from "../samplers/sampler.js";
 import type { Storage, StudyRecord, TrialTemplate } from "../storages/storage.js";
+import { bestCompleteTrial, paretoFront } from "./best-trials.js";
 import { type Distribution, type ParamValue, parseDistribution } from "./distributions.js";
 import { SamplerExhaustedError, TrialFinishedError } from "./errors.js";
 import { type FrozenTrial, lastIntermediate, SystemAttr } from "./frozen-trial.js";
@@ -468,12 +468,7 @@ export class Study {
         "bestTrial: this study has several objectives; bestTrials() gives its Pareto front",
       );
     }
-    const sign = this.direction === "minimize" ? 1 : -1;
-    let best: FrozenTrial | null = null;
-    for (const trial of await this.trials({ states: ["COMPLETE"] })) {
-      const value = (trial.values?.[0] as number) * sign;
-      if (best === null || value < (best.values?.[0] as number) * sign) best = trial;
-    }
+    const best = bestCompleteTrial(await this.trials(), this.direction);
     if (best === null) throw new Error(`study "${this.studyName}" has no COMPLETE trial yet`);
     return best;
   }
@@ -490,13 +485,7 @@ export class Study {
 
   /** The COMPLETE trials no other COMPLETE trial dominates (the Pareto front). */
   async bestTrials(): Promise<FrozenTrial[]> {
-    const complete = await this.trials({ states: ["COMPLETE"] });
-    const signs = this.directions.map((d) => (d === "minimize" ? 1 : -1));
-    const points = complete.map((t) =>
-      (t.values as readonly number[]).map((v, i) => v * (signs[i] as number)),
-    );
-    const front = nonDominated(points);
-    return complete.filter((_, i) => front[i]);
+    return paretoFront(await this.trials(), this.directions);
   }
 
   /** Sets a study-level user attribute. */
