@@ -63,6 +63,32 @@ describe("heartbeats", () => {
     expect(states).toEqual(["FAIL", "FAIL", "RUNNING"]);
   });
 
+  it("goes on when another worker failed one of its trials for a lost heartbeat", async () => {
+    const storage = new MemoryStorage();
+    // Beats once per trial start only, so its slow trial 0 looks dead to the other worker.
+    const slow = await createStudy({ studyName: "late", storage, heartbeatIntervalMs: 1e9 });
+    const other = await createStudy({
+      studyName: "late",
+      storage,
+      loadIfExists: true,
+      heartbeatIntervalMs: 10,
+      gracePeriodMs: 30,
+    });
+    const running = slow.optimize(
+      async (trial) => {
+        if (trial.number === 0) await sleep(120);
+        return trial.suggestFloat("x", 0, 1);
+      },
+      { nTrials: 3 },
+    );
+    await sleep(60);
+    await other.tell(await other.ask(), 0.5); // reaps trial 0
+    await running; // does not throw
+    const states = (await slow.trials()).map((t) => t.state);
+    expect(states[0]).toBe("FAIL");
+    expect(states.filter((s) => s === "COMPLETE")).toHaveLength(3);
+  });
+
   it("rejects bad heartbeat options, naming them", async () => {
     await expect(createStudy({ heartbeatIntervalMs: -1 })).rejects.toThrow(/heartbeatIntervalMs/);
     await expect(createStudy({ gracePeriodMs: 10 })).rejects.toThrow(

@@ -1,6 +1,7 @@
 /** The optimization loop behind `study.optimize`. */
-import { SamplerExhaustedError, TrialPruned } from "./errors.js";
+import { SamplerExhaustedError, TrialFinishedError, TrialPruned } from "./errors.js";
 import type { FrozenTrial } from "./frozen-trial.js";
+import { logger } from "./logger.js";
 import { checkObjectiveResult } from "./objective-result.js";
 import type { Study, TrialOutcome } from "./study.js";
 import type { Trial } from "./trial.js";
@@ -132,7 +133,10 @@ export async function runOptimize(
   };
 
   const record = async (results: { outcome: TrialOutcome; error: unknown }[]) => {
-    const finals = await study.finishTrials(results.map((r) => r.outcome));
+    const finals = await finishAll(
+      study,
+      results.map((r) => r.outcome),
+    );
     for (const { error } of results) {
       if (error !== undefined && !isCaught(error, options.catch)) fatal ??= { error };
     }
@@ -176,6 +180,34 @@ export async function runOptimize(
     progress?.stop();
   }
   if (fatal !== null) throw (fatal as { error: unknown }).error;
+}
+
+/**
+ * Records how trials ended. A trial that another worker already failed (its heartbeat was
+ * not seen in time, as when a synchronous objective blocks the event loop for longer than
+ * the grace period) is skipped with a warning instead of ending the loop.
+ */
+async function finishAll(study: Study, outcomes: TrialOutcome[]): Promise<FrozenTrial[]> {
+  try {
+    return await study.finishTrials(outcomes);
+  } catch (error) {
+    if (!(error instanceof TrialFinishedError)) throw error;
+  }
+  const finals: FrozenTrial[] = [];
+  for (const outcome of outcomes) {
+    try {
+      finals.push(...(await study.finishTrials([outcome])));
+    } catch (error) {
+      if (!(error instanceof TrialFinishedError)) throw error;
+      const number = typeof outcome.trial === "number" ? outcome.trial : outcome.trial.number;
+      logger.warn(
+        `trial ${number} ended here, but another worker had already finished it ` +
+          `(${error.message}); if it was failed for a lost heartbeat, the objective may be ` +
+          "blocking the event loop longer than gracePeriodMs: its result is dropped",
+      );
+    }
+  }
+  return finals;
 }
 
 /** The better of `best` and the trial's value, for a single-objective study's progress. */

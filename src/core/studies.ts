@@ -6,7 +6,7 @@
 import { NopPruner } from "../pruners/nop-pruner.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler } from "../samplers/sampler.js";
-import type { Storage, StudyRecord } from "../storages/storage.js";
+import type { Storage } from "../storages/storage.js";
 import { bestCompleteTrial } from "./best-trials.js";
 import { DuplicatedStudyError } from "./errors.js";
 import { checkHeartbeatOptions, type HeartbeatOptions } from "./heartbeat.js";
@@ -107,20 +107,22 @@ export async function createStudyIn(
   const storage = await env.openStorage(options.storage);
   const sampler = options.sampler ?? env.defaultSampler();
   const pruner = options.pruner ?? new NopPruner();
-  let record: StudyRecord;
-  try {
-    record = await storage.createStudy(studyName, directions);
-  } catch (error) {
-    if (!(error instanceof DuplicatedStudyError && options.loadIfExists)) throw error;
-    record = await storage.getStudy(studyName);
-    const asked = options.directions ?? (options.direction ? [options.direction] : null);
-    if (asked !== null && asked.join() !== record.directions.join()) {
-      throw new TypeError(
-        `createStudy: study "${studyName}" exists with directions [${record.directions.join(", ")}], ` +
-          `not [${asked.join(", ")}]`,
-      );
+  const record = await closingOnError(options.storage, storage, async () => {
+    try {
+      return await storage.createStudy(studyName, directions);
+    } catch (error) {
+      if (!(error instanceof DuplicatedStudyError && options.loadIfExists)) throw error;
+      const existing = await storage.getStudy(studyName);
+      const asked = options.directions ?? (options.direction ? [options.direction] : null);
+      if (asked !== null && asked.join() !== existing.directions.join()) {
+        throw new TypeError(
+          `createStudy: study "${studyName}" exists with directions ` +
+            `[${existing.directions.join(", ")}], not [${asked.join(", ")}]`,
+        );
+      }
+      return existing;
     }
-  }
+  });
   return new Study(record, storage, sampler, pruner, runtimeOf(env, options));
 }
 
@@ -135,15 +137,46 @@ export async function loadStudyIn(
       "loadStudy: storage is required (a URL such as sqlite:./tunekit.db, or a Storage)",
     );
   }
+  checkHeartbeatOptions(options);
   const storage = await env.openStorage(options.storage);
-  const record = await storage.getStudy(studyName);
+  const record = await closingOnError(options.storage, storage, () => storage.getStudy(studyName));
   return new Study(
     record,
     storage,
     options.sampler ?? env.defaultSampler(),
     options.pruner ?? new NopPruner(),
-    env,
+    runtimeOf(env, options),
   );
+}
+
+/**
+ * Runs `body`; when it fails, closes the storage if this call opened it from a URL (a
+ * Storage passed in belongs to the caller), so a failed call leaves no connection behind.
+ */
+async function closingOnError<T>(
+  given: string | Storage | undefined,
+  storage: Storage,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (typeof given === "string") await storage.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Runs `body`, then closes the storage if this call opened it from a URL. */
+async function closingAfter<T>(
+  given: string | Storage,
+  storage: Storage,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } finally {
+    if (typeof given === "string") await storage.close().catch(() => undefined);
+  }
 }
 
 /** @internal */
@@ -151,8 +184,9 @@ export async function deleteStudyIn(
   env: StudyEnvironment,
   options: { studyName: string; storage: string | Storage },
 ): Promise<void> {
+  const studyName = checkName(options.studyName, "deleteStudy");
   const storage = await env.openStorage(options.storage);
-  await storage.deleteStudy(checkName(options.studyName, "deleteStudy"));
+  await closingAfter(options.storage, storage, () => storage.deleteStudy(studyName));
 }
 
 /** @internal */
@@ -161,6 +195,10 @@ export async function listStudiesIn(
   options: { storage: string | Storage },
 ): Promise<StudySummary[]> {
   const storage = await env.openStorage(options.storage);
+  return closingAfter(options.storage, storage, () => summarize(storage));
+}
+
+async function summarize(storage: Storage): Promise<StudySummary[]> {
   const records = await storage.listStudies();
   return Promise.all(
     records.map(async (record): Promise<StudySummary> => {

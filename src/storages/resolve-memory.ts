@@ -36,7 +36,12 @@ export function resolveCommonStorage(storage: string | Storage | undefined): Sto
   return null;
 }
 
-/** Removes a password from a URL for messages: postgres://u:secret@h/db → postgres://u:***@h/db. */
+/**
+ * Removes passwords from a URL for messages: postgres://u:secret@h/db → postgres://u:***@h/db,
+ * and `?password=secret` → `?password=***`.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@/]*@/, "$1:***@");
+  return url
+    .replace(/(\/\/[^:/@]+):[^@/]*@/, "$1:***@")
+    .replace(/([?&]password=)[^&#]*/gi, "$1***");
 }

@@ -41,6 +41,10 @@ afterAll(async () => {
 
 const N_WORKERS = 4;
 const N_TRIALS = 250;
+/** Trials of each worker in the kill scenario: enough to outlive the grace period 3 times. */
+const N_SURVIVOR_TRIALS = 150;
+/** Runs are much slower on a loaded machine (CI runs every test file at once). */
+const TIMEOUT_MS = 90_000;
 
 /** Every trial of the study as stored, in number order (straight from the storage). */
 async function storedTrials(study: Study): Promise<FrozenTrial[]> {
@@ -92,123 +96,133 @@ const backends = [
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`${backend.name}: several worker processes on one study`, () => {
-    it("4 processes × 250 trials give 1000 COMPLETE trials numbered 0..999, none lost", async () => {
-      const studyName = `four-workers-${Date.now()}`;
-      const storage = backend.url(studyName);
-      const workers = await startTogether(
-        Array.from({ length: N_WORKERS }, (_, i) => ({
+    it(
+      "4 processes × 250 trials give 1000 COMPLETE trials numbered 0..999, none lost",
+      async () => {
+        const studyName = `four-workers-${Date.now()}`;
+        const storage = backend.url(studyName);
+        const workers = await startTogether(
+          Array.from({ length: N_WORKERS }, (_, i) => ({
+            storage,
+            studyName,
+            nTrials: N_TRIALS,
+            seed: 100 + i,
+            heartbeatIntervalMs: 500,
+            gracePeriodMs: 10_000,
+            waitForGo: true,
+          })),
+        );
+        try {
+          for (const w of workers) await expectCleanExit(w);
+        } finally {
+          killAll(workers);
+        }
+        for (const w of workers) {
+          expect((await w.waitFor(isDone)).finished).toBe(N_TRIALS);
+        }
+        // No two workers were handed the same number.
+        const told = workers.flatMap((w) => finishedNumbers(w));
+        expect(told).toHaveLength(N_WORKERS * N_TRIALS);
+        expect(new Set(told).size).toBe(N_WORKERS * N_TRIALS);
+
+        const study = await loadStudy({ studyName, storage });
+        try {
+          const trials = await storedTrials(study);
+          expect(trials.map((t) => t.number)).toEqual(
+            Array.from({ length: N_WORKERS * N_TRIALS }, (_, i) => i),
+          );
+          expect(countStates(trials)).toEqual({ COMPLETE: N_WORKERS * N_TRIALS });
+          for (const trial of trials) {
+            expectWorkerTrial(trial, 3);
+            const { x, y, z } = trial.params as { x: number; y: number; z: string };
+            expect(trial.values).toEqual([reportedValue(x, y, z, 2)]);
+          }
+        } finally {
+          await study.storage.close();
+        }
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      "a worker SIGKILLed mid-trial loses only that trial: failed by heartbeat, reports kept, the rest finish",
+      async () => {
+        const studyName = `killed-worker-${Date.now()}`;
+        const storage = backend.url(studyName);
+        const common = {
           storage,
           studyName,
-          nTrials: N_TRIALS,
-          seed: 100 + i,
-          heartbeatIntervalMs: 500,
-          gracePeriodMs: 10_000,
+          nTrials: N_SURVIVOR_TRIALS,
+          heartbeatIntervalMs: 200,
+          gracePeriodMs: 1000,
+          retryFailedTrials: 1,
           waitForGo: true,
-        })),
-      );
-      try {
-        for (const w of workers) await expectCleanExit(w);
-      } finally {
-        killAll(workers);
-      }
-      for (const w of workers) {
-        expect((await w.waitFor(isDone)).finished).toBe(N_TRIALS);
-      }
-      // No two workers were handed the same number.
-      const told = workers.flatMap((w) => finishedNumbers(w));
-      expect(told).toHaveLength(N_WORKERS * N_TRIALS);
-      expect(new Set(told).size).toBe(N_WORKERS * N_TRIALS);
+        };
+        const HANG_ON = 3;
+        const REPORTS_BEFORE_KILL = 2;
+        // The survivors sleep 20 ms a trial, so they run for several grace periods after the
+        // kill: one of them must notice the dead worker's trial.
+        const workers = await startTogether([
+          { ...common, seed: 1, hangOnTrial: HANG_ON, hangAfterReports: REPORTS_BEFORE_KILL },
+          { ...common, seed: 2, trialDelayMs: 20 },
+          { ...common, seed: 3, trialDelayMs: 20 },
+          { ...common, seed: 4, trialDelayMs: 20 },
+        ]);
+        const [victim, ...survivors] = workers as [WorkerProcess, ...WorkerProcess[]];
+        const study = await loadStudy({ studyName, storage });
+        try {
+          const hang = await victim.waitFor(isHang);
+          // Reports reach storage within a tick; kill only once they are there.
+          await poll(async () => {
+            const trial = (await study.trials())[hang.number];
+            return trial?.state === "RUNNING" &&
+              Object.keys(trial.intermediateValues).length === REPORTS_BEFORE_KILL
+              ? trial
+              : undefined;
+          }, `trial ${hang.number}'s reports in storage`);
+          victim.child.kill("SIGKILL");
+          expect(await victim.exited).toEqual({ code: null, signal: "SIGKILL" });
+          for (const w of survivors) await expectCleanExit(w);
+          for (const w of survivors) {
+            expect((await w.waitFor(isDone)).finished).toBe(N_SURVIVOR_TRIALS);
+          }
 
-      const study = await loadStudy({ studyName, storage });
-      try {
-        const trials = await storedTrials(study);
-        expect(trials.map((t) => t.number)).toEqual(
-          Array.from({ length: N_WORKERS * N_TRIALS }, (_, i) => i),
-        );
-        expect(countStates(trials)).toEqual({ COMPLETE: N_WORKERS * N_TRIALS });
-        for (const trial of trials) {
-          expectWorkerTrial(trial, 3);
-          const { x, y, z } = trial.params as { x: number; y: number; z: string };
-          expect(trial.values).toEqual([reportedValue(x, y, z, 2)]);
+          const victimDone = finishedNumbers(victim);
+          expect(victimDone).toHaveLength(HANG_ON);
+          const trials = await storedTrials(study);
+          const total = HANG_ON + 1 + survivors.length * N_SURVIVOR_TRIALS;
+          expect(trials.map((t) => t.number)).toEqual(Array.from({ length: total }, (_, i) => i));
+          expect(countStates(trials)).toEqual({ COMPLETE: total - 1, FAIL: 1 });
+
+          const killed = trials[hang.number] as FrozenTrial;
+          expect(killed.state).toBe("FAIL");
+          expect(killed.systemAttrs.fail_reason).toBe(HEARTBEAT_LOST);
+          expect(killed.params).toEqual(hang.params);
+          expect(killed.intermediateValues).toEqual(hang.reported);
+          expectWorkerTrial(killed, REPORTS_BEFORE_KILL);
+
+          // Every trial the victim finished before the kill is kept, whole.
+          for (const number of victimDone) {
+            const trial = trials[number] as FrozenTrial;
+            expect(trial.state).toBe("COMPLETE");
+            expectWorkerTrial(trial, 3);
+          }
+          for (const trial of trials) if (trial.state === "COMPLETE") expectWorkerTrial(trial, 3);
+
+          // retryFailedTrials: 1 ran the killed trial's params again, once, linked to it.
+          const retries = trials.filter((t) => t.systemAttrs[RetryAttr.retriedFrom] !== undefined);
+          expect(retries).toHaveLength(1);
+          const [retry] = retries as [FrozenTrial];
+          expect(retry.state).toBe("COMPLETE");
+          expect(retry.systemAttrs[RetryAttr.retriedFrom]).toBe(hang.number);
+          expect(retry.systemAttrs[RetryAttr.retryCount]).toBe(1);
+          expect(retry.params).toEqual(killed.params);
+        } finally {
+          killAll(workers);
+          await study.storage.close();
         }
-      } finally {
-        await study.storage.close();
-      }
-    }, 60_000);
-
-    it("a worker SIGKILLed mid-trial loses only that trial: failed by heartbeat, reports kept, the rest finish", async () => {
-      const studyName = `killed-worker-${Date.now()}`;
-      const storage = backend.url(studyName);
-      const common = {
-        storage,
-        studyName,
-        nTrials: N_TRIALS,
-        heartbeatIntervalMs: 200,
-        gracePeriodMs: 1000,
-        retryFailedTrials: 1,
-        waitForGo: true,
-      };
-      const HANG_ON = 3;
-      const REPORTS_BEFORE_KILL = 2;
-      // The survivors sleep 15 ms a trial, so they run for several grace periods after the
-      // kill: one of them must notice the dead worker's trial.
-      const workers = await startTogether([
-        { ...common, seed: 1, hangOnTrial: HANG_ON, hangAfterReports: REPORTS_BEFORE_KILL },
-        { ...common, seed: 2, trialDelayMs: 15 },
-        { ...common, seed: 3, trialDelayMs: 15 },
-        { ...common, seed: 4, trialDelayMs: 15 },
-      ]);
-      const [victim, ...survivors] = workers as [WorkerProcess, ...WorkerProcess[]];
-      const study = await loadStudy({ studyName, storage });
-      try {
-        const hang = await victim.waitFor(isHang);
-        // Reports reach storage within a tick; kill only once they are there.
-        await poll(async () => {
-          const trial = (await study.trials())[hang.number];
-          return trial?.state === "RUNNING" &&
-            Object.keys(trial.intermediateValues).length === REPORTS_BEFORE_KILL
-            ? trial
-            : undefined;
-        }, `trial ${hang.number}'s reports in storage`);
-        victim.child.kill("SIGKILL");
-        expect(await victim.exited).toEqual({ code: null, signal: "SIGKILL" });
-        for (const w of survivors) await expectCleanExit(w);
-        for (const w of survivors) expect((await w.waitFor(isDone)).finished).toBe(N_TRIALS);
-
-        const victimDone = finishedNumbers(victim);
-        expect(victimDone).toHaveLength(HANG_ON);
-        const trials = await storedTrials(study);
-        const total = HANG_ON + 1 + survivors.length * N_TRIALS;
-        expect(trials.map((t) => t.number)).toEqual(Array.from({ length: total }, (_, i) => i));
-        expect(countStates(trials)).toEqual({ COMPLETE: total - 1, FAIL: 1 });
-
-        const killed = trials[hang.number] as FrozenTrial;
-        expect(killed.state).toBe("FAIL");
-        expect(killed.systemAttrs.fail_reason).toBe(HEARTBEAT_LOST);
-        expect(killed.params).toEqual(hang.params);
-        expect(killed.intermediateValues).toEqual(hang.reported);
-        expectWorkerTrial(killed, REPORTS_BEFORE_KILL);
-
-        // Every trial the victim finished before the kill is kept, whole.
-        for (const number of victimDone) {
-          const trial = trials[number] as FrozenTrial;
-          expect(trial.state).toBe("COMPLETE");
-          expectWorkerTrial(trial, 3);
-        }
-        for (const trial of trials) if (trial.state === "COMPLETE") expectWorkerTrial(trial, 3);
-
-        // retryFailedTrials: 1 ran the killed trial's params again, once, linked to it.
-        const retries = trials.filter((t) => t.systemAttrs[RetryAttr.retriedFrom] !== undefined);
-        expect(retries).toHaveLength(1);
-        const [retry] = retries as [FrozenTrial];
-        expect(retry.state).toBe("COMPLETE");
-        expect(retry.systemAttrs[RetryAttr.retriedFrom]).toBe(hang.number);
-        expect(retry.systemAttrs[RetryAttr.retryCount]).toBe(1);
-        expect(retry.params).toEqual(killed.params);
-      } finally {
-        killAll(workers);
-        await study.storage.close();
-      }
-    }, 60_000);
+      },
+      TIMEOUT_MS,
+    );
   });
 }

@@ -36,13 +36,33 @@ function explain(error: unknown, url: string): Error {
 }
 
 /**
+ * Creates the schema unless it exists. CREATE SCHEMA IF NOT EXISTS is not safe against a
+ * concurrent creator (the loser hits a unique violation), so that error means "exists".
+ */
+async function createSchema(client: PostgresClient, schema: string): Promise<void> {
+  try {
+    await client.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== "23505" && code !== "42P06") throw error;
+  }
+}
+
+/**
  * Opens (creating the tables when needed) a tunekit PostgreSQL database.
  * @example
  * const storage = await openPostgresStorage("postgres://postgres@127.0.0.1:5432/test");
  */
 export async function openPostgresStorage(url: string): Promise<SqlStorage> {
   const shown = redactUrl(url);
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(
+      `storage ${shown}: not a valid URL; expected postgres://user[:password]@host[:port]/database`,
+    );
+  }
   const schema = parsed.searchParams.get("schema");
   if (schema !== null && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
     throw new TypeError(`storage ${shown}: schema must be a plain SQL identifier, got "${schema}"`);
@@ -52,6 +72,8 @@ export async function openPostgresStorage(url: string): Promise<SqlStorage> {
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: POOL_SIZE,
+    // Idle connections must not keep a finished script alive.
+    allowExitOnIdle: true,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // BIGINT columns (change sequences) as numbers: they stay far below 2^53.
     types: {
@@ -66,7 +88,7 @@ export async function openPostgresStorage(url: string): Promise<SqlStorage> {
   pool.on("error", () => undefined);
   const client = new PostgresClient(pool);
   try {
-    if (schema !== null) await client.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    if (schema !== null) await createSchema(client, schema);
     await client.transaction((tx) => migrate(tx, postgresDialect, shown));
   } catch (error) {
     await client.close().catch(() => undefined);

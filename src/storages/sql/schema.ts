@@ -91,6 +91,8 @@ export async function migrate(tx: SqlExecutor, dialect: SqlDialect, url: string)
     await tx.run("INSERT INTO tunekit_schema (version) VALUES (0)");
   }
   const [row] = await tx.query("SELECT version FROM tunekit_schema");
+  // A table left without its row (an interrupted first open) counts as version 0.
+  if (row === undefined) await tx.run("INSERT INTO tunekit_schema (version) VALUES (0)");
   const found = Number(row?.version ?? 0);
   if (found > SCHEMA_VERSION) throw new SchemaVersionError(url, found);
   for (const migration of MIGRATIONS) {
