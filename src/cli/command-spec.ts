@@ -34,6 +34,8 @@ export interface CommandSpec<F> {
   readonly arguments?: readonly { readonly name: string; readonly description: string }[];
   readonly summary: string;
   readonly description?: string;
+  /** Printed as is after the flags (commander would re-wrap a long description). */
+  readonly details?: string;
   readonly flags: FlagTable<F>;
   /** Lines of the help's "Examples:" section, each a `$ tunekit …` line or a `# comment`. */
   readonly examples: readonly string[];
@@ -72,7 +74,9 @@ function attach<F>(program: Command, spec: CommandSpec<F>, exit: ExitSink): void
     if (flag.required) option.makeOptionMandatory();
     command.addOption(option);
   }
-  command.addHelpText("after", `\nExamples:\n${spec.examples.map((l) => `  ${l}`).join("\n")}\n`);
+  const details = spec.details === undefined ? "" : `\n${spec.details.trim()}\n`;
+  const examples = spec.examples.map((line) => `  ${line}`).join("\n");
+  command.addHelpText("after", `${details}\nExamples:\n${examples}\n`);
   command.action(async () => {
     const action = await spec.load();
     exit(await action(command.args, command.opts<F & Record<string, unknown>>()));

@@ -71,6 +71,12 @@ function report(error: unknown): number {
   return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
 }
 
+// `tunekit trials x | head` closes stdout early: that ends the output, not in an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(exitCode);
+  throw error;
+});
+
 try {
   await program.parseAsync();
 } catch (error) {

@@ -1,6 +1,13 @@
 /** Opening the study a command names, with messages worded for the command line. */
 import { existsSync } from "node:fs";
-import { loadStudy, type Study, StudyNotFoundError } from "../index.js";
+import {
+  type CreateStudyOptions,
+  createStudy,
+  loadStudy,
+  type Study,
+  StudyNotFoundError,
+} from "../index.js";
+import { UsageError } from "./errors.js";
 
 /** The file of a `sqlite:` URL, or null for other storages (and SQLite in memory). */
 function sqliteFile(storage: string): string | null {
@@ -31,6 +38,20 @@ export async function openStudy(name: string, storage: string): Promise<Study> {
     return await loadStudy({ studyName: name, storage });
   } catch (error) {
     throw error instanceof StudyNotFoundError ? missing() : error;
+  }
+}
+
+/**
+ * Creates the study, or loads it when it exists (`loadIfExists`); directions that differ
+ * from the stored study's are a usage error naming --direction.
+ */
+export async function createOrLoadStudy(
+  options: Omit<CreateStudyOptions, "loadIfExists">,
+): Promise<Study> {
+  try {
+    return await createStudy({ ...options, loadIfExists: true });
+  } catch (error) {
+    throw error instanceof TypeError ? new UsageError(`--direction: ${error.message}`) : error;
   }
 }
 

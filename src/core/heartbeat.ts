@@ -65,6 +65,7 @@ export class Heartbeat {
   readonly #retries: number;
   readonly #beating = new Set<number>();
   #timer: ReturnType<typeof setInterval> | null = null;
+  #lastReap = Number.NEGATIVE_INFINITY;
 
   constructor(
     storage: Storage,
@@ -98,8 +99,14 @@ export class Heartbeat {
     }
   }
 
-  /** Fails the trials of dead workers and enqueues their retries. */
+  /**
+   * Fails the trials of dead workers and enqueues their retries. Looks at most once per
+   * heartbeat interval: a trial cannot turn stale faster than that.
+   */
   async reap(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastReap < this.#intervalMs) return;
+    this.#lastReap = now;
     const stale = await this.#storage.failStaleTrials(
       this.#studyId,
       Date.now() - this.#graceMs,

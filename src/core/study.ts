@@ -189,7 +189,11 @@ export class Study {
     await this.#heartbeat?.reap();
     const now = new Date().toISOString();
     let snapshot = await this.#cache.sync(this.storage, this.#studyId);
-    const started = await this.storage.claimWaitingTrials(this.#studyId, n, now);
+    // Enqueued trials show in the read just made; one enqueued since is claimed next ask.
+    const started =
+      this.#cache.waitingCount > 0
+        ? await this.storage.claimWaitingTrials(this.#studyId, n, now)
+        : [];
     for (let attempt = 0; started.length < n; attempt++) {
       if (attempt > MAX_CLAIM_RETRIES) {
         throw new Error(`ask: gave up after ${MAX_CLAIM_RETRIES} clashing claims of the sampler`);

@@ -14,15 +14,21 @@ export class TrialCache {
   #cursor = 0;
   readonly #trials: FrozenTrial[] = [];
   #reading: Promise<readonly FrozenTrial[]> | null = null;
+  #waiting = 0;
 
   /** The trials as last read (index = trial number). */
   get trials(): readonly FrozenTrial[] {
     return this.#trials;
   }
 
+  /** How many trials were WAITING (enqueued) as last read. */
+  get waitingCount(): number {
+    return this.#waiting;
+  }
+
   /** Records trials this process just created; a later read may deliver them again. */
   remember(trials: readonly FrozenTrial[]): void {
-    for (const trial of trials) this.#trials[trial.number] = trial;
+    for (const trial of trials) this.#put(trial);
   }
 
   /** Reads the changes from storage and returns the updated trials. */
@@ -46,8 +52,15 @@ export class TrialCache {
 
   async #read(storage: Storage, studyId: number): Promise<readonly FrozenTrial[]> {
     const page = await storage.readTrials(studyId, this.#cursor);
-    for (const trial of page.trials) this.#trials[trial.number] = trial;
+    for (const trial of page.trials) this.#put(trial);
     this.#cursor = page.cursor;
     return this.#trials;
+  }
+
+  #put(trial: FrozenTrial): void {
+    const before = this.#trials[trial.number];
+    if (before?.state === "WAITING") this.#waiting--;
+    if (trial.state === "WAITING") this.#waiting++;
+    this.#trials[trial.number] = trial;
   }
 }

@@ -1,11 +1,11 @@
 /** `tunekit ask`: starts a trial and prints { number, params } as JSON, for scripts. */
-import { createStudy, type ParamValue, type Study } from "../../index.js";
+import type { ParamValue, Study } from "../../index.js";
 import type { CommandAction } from "../command-spec.js";
 import type { AskFlags } from "../definitions.js";
-import { ExitCode, UsageError } from "../errors.js";
+import { ExitCode } from "../errors.js";
 import { makeSampler } from "../run/plugins.js";
 import { readSpaceArgument, type SearchSpaceSpec, suggestSpace } from "../space-file.js";
-import { print } from "../study-access.js";
+import { createOrLoadStudy, print } from "../study-access.js";
 
 /** Waits until the storage holds the params suggested on trial `number`. */
 async function stored(study: Study, number: number, params: Record<string, ParamValue>) {
@@ -26,14 +26,11 @@ export const askCommand: CommandAction<AskFlags> = async (_, flags) => {
   const sampler = makeSampler(flags.sampler, {
     seed: flags.seed ?? Math.floor(Math.random() * 2 ** 31),
   });
-  const study = await createStudy({
+  const study = await createOrLoadStudy({
     studyName: flags.study,
     storage: flags.storage,
     sampler,
-    loadIfExists: true,
     ...(flags.direction === undefined ? {} : { directions: flags.direction }),
-  }).catch((error: unknown) => {
-    throw error instanceof TypeError ? new UsageError(`--direction: ${error.message}`) : error;
   });
   const trial = await study.ask();
   const params = suggestSpace(trial, space);

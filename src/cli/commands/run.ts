@@ -4,18 +4,19 @@
  */
 import { existsSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
-import { createStudy, type Study } from "../../index.js";
 import { terminalProgress } from "../../integrations/progress-bar.js";
 import { placeholderNames } from "../../integrations/shell-objective.js";
 import type { CommandAction } from "../command-spec.js";
 import type { RunFlags } from "../definitions.js";
 import { ExitCode, UsageError } from "../errors.js";
+import { announce, runInProcess } from "../run/in-process.js";
 import { onInterrupt } from "../run/interrupt.js";
 import { checkAvailable } from "../run/plugins.js";
-import { explainFailure, prepareRun, type RunSpec } from "../run/run-spec.js";
+import { type RunSpec, saveSpec } from "../run/run-spec.js";
 import { currentBest, printSummary, Tally } from "../run/tally.js";
 import { startPool } from "../run/worker-pool.js";
-import { readSpaceFile } from "../space-file.js";
+import { gridOf, readSpaceFile } from "../space-file.js";
+import { createOrLoadStudy } from "../study-access.js";
 
 const COMMAND_FLAGS = [
   ["objectiveField", "--objective-field"],
@@ -38,6 +39,7 @@ async function specOf(operands: readonly string[], flags: RunFlags): Promise<Run
       );
     }
     const space = await readSpaceFile(flags.space);
+    if (flags.sampler === "grid") gridOf(space, flags.space);
     const names = space.map((param) => param.name);
     const unknown = placeholderNames(operands).filter((name) => !names.includes(name));
     if (unknown.length > 0) {
@@ -96,67 +98,21 @@ async function specOf(operands: readonly string[], flags: RunFlags): Promise<Run
     pruner: flags.pruner,
     seed: flags.seed ?? Math.floor(Math.random() * 2 ** 31),
     objective,
-    catchAll: flags.catch,
+    catchAll: flags.catch === true,
     heartbeatIntervalMs: flags.heartbeat ?? null,
     logLevel: flags.logLevel,
   };
 }
 
-function announce(study: Study, spec: RunSpec, workers: number): void {
-  process.stderr.write(
-    `tunekit: study "${study.studyName}" (${study.directions.join(", ")}) in ${spec.storage}, ` +
-      `sampler ${spec.sampler} (seed ${spec.seed})` +
-      (workers > 1 ? `, ${workers} worker processes\n` : "\n"),
-  );
-}
-
-/** `--workers 1`: optimize in this process. */
-async function runHere(spec: RunSpec, flags: RunFlags): Promise<number> {
-  let study: Study | null = null;
-  const interruption = onInterrupt({ onFirst: () => study?.stop() });
-  try {
-    const run = await prepareRun(
-      spec,
-      { create: true, directions: flags.direction },
-      interruption.signal,
-    );
-    study = run.study;
-    announce(study, spec, 1);
-    const tally = new Tally(study.directions, null);
-    let failure: unknown = null;
-    if (!interruption.signal.aborted) {
-      try {
-        await study.optimize(run.objective, {
-          ...(flags.trials === undefined ? {} : { nTrials: flags.trials }),
-          ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
-          catch: run.catch,
-          showProgress: flags.progress,
-          callbacks: [(_, trial) => tally.add(trial.state, trial.values)],
-        });
-      } catch (error) {
-        failure = error;
-      }
-    }
-    await printSummary(study, tally, spec.storage);
-    await study.storage.close();
-    if (failure !== null) throw explainFailure(failure);
-    return interruption.exitCode ?? ExitCode.ok;
-  } finally {
-    interruption.dispose();
-  }
-}
-
 /** `--workers N`: N worker processes; this one grants tickets and draws progress. */
 async function runInWorkers(spec: RunSpec, flags: RunFlags): Promise<number> {
-  const study = await createStudy({
+  const study = await createOrLoadStudy({
     studyName: spec.studyName,
     storage: spec.storage,
-    loadIfExists: true,
     ...(flags.direction === undefined ? {} : { directions: flags.direction }),
-  }).catch((error: unknown) => {
-    throw error instanceof TypeError ? new UsageError(`--direction: ${error.message}`) : error;
   });
   announce(study, spec, flags.workers);
+  await saveSpec(study, spec);
   const tally = new Tally(study.directions, await currentBest(study));
   const progress = flags.progress ? terminalProgress(flags.trials ?? null) : null;
   const pool = startPool({
@@ -178,6 +134,7 @@ async function runInWorkers(spec: RunSpec, flags: RunFlags): Promise<number> {
     const outcome = await pool.done;
     progress?.stop();
     if (outcome.orphansFailed > 0) {
+      tally.counts.FAIL += outcome.orphansFailed;
       process.stderr.write(
         `tunekit: failed ${outcome.orphansFailed} trial(s) that stopped workers left running\n`,
       );
@@ -197,5 +154,14 @@ async function runInWorkers(spec: RunSpec, flags: RunFlags): Promise<number> {
 /** Runs the study the command line describes. */
 export const runCommand: CommandAction<RunFlags> = async (operands, flags) => {
   const spec = await specOf(operands, flags);
-  return flags.workers === 1 ? runHere(spec, flags) : runInWorkers(spec, flags);
+  if (flags.workers > 1) return runInWorkers(spec, flags);
+  return runInProcess(
+    spec,
+    { create: true, directions: flags.direction },
+    {
+      ...(flags.trials === undefined ? {} : { nTrials: flags.trials }),
+      ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
+      showProgress: flags.progress,
+    },
+  );
 };

@@ -24,17 +24,21 @@ function loaderActive(): boolean {
   return /\btsx\b/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "));
 }
 
+/**
+ * Registers tsx for both module systems, as `node --import tsx` does: a .ts file outside a
+ * `"type": "module"` package is CommonJS, and Node would otherwise load it without tsx.
+ */
 async function registerTypeScript(path: string): Promise<void> {
   if (registered || loaderActive()) return;
-  let register: () => unknown;
+  let apis: [{ register: () => unknown }, { register: () => unknown }];
   try {
-    ({ register } = await import("tsx/esm/api"));
+    apis = await Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]);
   } catch {
     throw new UsageError(
       `${path}: running a TypeScript objective needs tsx (npm install tsx), or compile it to .js`,
     );
   }
-  register();
+  for (const api of apis) api.register();
   registered = true;
 }
 

@@ -3,11 +3,14 @@ import {
   BruteForceSampler,
   type CategoricalChoice,
   GridSampler,
+  HyperbandPruner,
+  MedianPruner,
   NopPruner,
   type Pruner,
   QMCSampler,
   RandomSampler,
   type Sampler,
+  SuccessiveHalvingPruner,
 } from "../../index.js";
 import type { PrunerName, SamplerName } from "../definitions.js";
 import { UsageError } from "../errors.js";
@@ -67,14 +70,20 @@ export function checkAvailable(sampler: SamplerName, pruner: PrunerName): void {
   makePruner(pruner);
 }
 
-/** The pruner `--pruner NAME` names. */
+/**
+ * The pruner `--pruner NAME` names, with Optuna's defaults: `median` prunes below the
+ * median of earlier trials at the same step (after 5 trials), `asha` is asynchronous
+ * successive halving, `hyperband` runs several of its brackets.
+ */
 export function makePruner(name: PrunerName): Pruner {
   switch (name) {
     case "none":
       return new NopPruner();
     case "median":
+      return new MedianPruner();
     case "asha":
+      return new SuccessiveHalvingPruner();
     case "hyperband":
-      throw notAvailable("--pruner", name, "none");
+      return new HyperbandPruner();
   }
 }

@@ -5,14 +5,14 @@
  */
 
 import {
-  createStudy,
+  type JsonValue,
   type LogLevel,
-  loadStudy,
   type Objective,
   type OptimizeOptions,
   type Study,
   type StudyDirection,
   setLogLevel,
+  TrialPruned,
 } from "../../index.js";
 import { CommandFailedError } from "../../integrations/command-failed-error.js";
 import { abortable, InterruptedError } from "../../integrations/interrupted-error.js";
@@ -20,6 +20,7 @@ import { shellObjective } from "../../integrations/shell-objective.js";
 import type { PrunerName, SamplerName } from "../definitions.js";
 import { UsageError } from "../errors.js";
 import { gridOf, type SearchSpaceSpec, suggestSpace } from "../space-file.js";
+import { createOrLoadStudy } from "../study-access.js";
 import { loadObjectiveModule, type ObjectiveModule } from "./load-objective.js";
 import { makePruner, makeSampler } from "./plugins.js";
 
@@ -58,6 +59,31 @@ export interface RunSpec {
   readonly logLevel: LogLevel;
 }
 
+/** The study system attribute where `tunekit run` keeps its RunSpec for `tunekit worker`. */
+const SPEC_ATTR = "cli_run";
+
+/** Keeps the spec with the study, so that `tunekit worker` can join the run later. */
+export async function saveSpec(study: Study, spec: RunSpec): Promise<void> {
+  const { studyId } = await study.storage.getStudy(study.studyName);
+  await study.storage.setStudyAttrs(studyId, {
+    systemAttrs: { [SPEC_ATTR]: spec as unknown as JsonValue },
+  });
+}
+
+/** The spec `tunekit run` kept with the study, or null when no run started it. */
+export async function storedSpec(study: Study): Promise<RunSpec | null> {
+  const { systemAttrs } = await study.storage.getStudy(study.studyName);
+  const spec = systemAttrs[SPEC_ATTR] as Partial<RunSpec> | undefined;
+  if (spec === undefined) return null;
+  const kind = (spec.objective as { kind?: unknown } | undefined)?.kind;
+  if (typeof spec.studyName !== "string" || (kind !== "module" && kind !== "command")) {
+    throw new Error(
+      `study "${study.studyName}": its stored run (system attr ${SPEC_ATTR}) is damaged`,
+    );
+  }
+  return spec as RunSpec;
+}
+
 /** A study and objective ready to optimize. */
 export interface PreparedRun {
   readonly study: Study;
@@ -94,6 +120,18 @@ export function explainFailure(error: unknown): unknown {
   );
 }
 
+/**
+ * Marks an error as the objective's. A TrialPruned from another copy of tunekit (an
+ * objective compiled as CommonJS loads its own) becomes this copy's, which optimize knows.
+ */
+function objectiveError(error: unknown): unknown {
+  if (error instanceof Error && error.name === "TrialPruned" && !(error instanceof TrialPruned)) {
+    return new TrialPruned(error.message);
+  }
+  if (typeof error === "object" && error !== null) objectiveErrors.add(error);
+  return error;
+}
+
 /** Wraps an in-process objective so that an interruption fails its running trial. */
 function interruptible(objective: Objective, signal: AbortSignal): Objective {
   return (trial) => {
@@ -101,8 +139,7 @@ function interruptible(objective: Objective, signal: AbortSignal): Objective {
     const work = new Promise<number | readonly number[]>((resolve) => resolve(objective(trial)));
     return abortable(
       work.catch((error: unknown) => {
-        if (typeof error === "object" && error !== null) objectiveErrors.add(error);
-        throw error;
+        throw objectiveError(error);
       }),
       signal,
     );
@@ -139,16 +176,12 @@ export async function prepareRun(
     pruner,
     ...heartbeat,
   };
-  const study = mode.create
-    ? await createStudy({
-        ...common,
-        loadIfExists: true,
-        ...(mode.directions === undefined ? {} : { directions: mode.directions }),
-      }).catch((error: unknown) => {
-        // A direction that contradicts the stored study's is a flag problem.
-        throw error instanceof TypeError ? new UsageError(`--direction: ${error.message}`) : error;
-      })
-    : await loadStudy(common);
+  // Worker processes and `tunekit worker` find the study there already; a run creates it
+  // or continues it.
+  const study = await createOrLoadStudy({
+    ...common,
+    ...(mode.create && mode.directions !== undefined ? { directions: mode.directions } : {}),
+  });
 
   if (source.kind === "module") {
     return {

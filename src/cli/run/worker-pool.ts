@@ -33,8 +33,6 @@ export interface PoolOutcome {
   readonly error: { readonly message: string; readonly exitCode: number } | null;
   /** Trials left RUNNING by workers that died, now failed. */
   readonly orphansFailed: number;
-  /** The workers' process ids. */
-  readonly pids: readonly number[];
 }
 
 /** A running pool. */
@@ -158,11 +156,7 @@ export function startPool(options: PoolOptions): Pool {
         }
       }
     }
-    return {
-      error,
-      orphansFailed,
-      pids: workers.flatMap((w) => (w.child.pid === undefined ? [] : [w.child.pid])),
-    };
+    return { error, orphansFailed };
   };
 
   return {

@@ -4,11 +4,11 @@
  */
 import type { Distribution, ParamValue } from "../../core/distributions.js";
 import { cardinality } from "../../core/distributions.js";
+import type { FrozenTrial } from "../../core/frozen-trial.js";
 import { IntersectionSearchSpace, type SearchSpace } from "../../core/search-space.js";
 import type { TrialContext } from "../../core/snapshot.js";
 import { fromUnit } from "../../core/unit-transform.js";
 import { Rng } from "../../math/random.js";
-import { SobolSequence } from "../../math/sobol.js";
 import { checkSeed } from "../random-sampler.js";
 import type { RelativeSample, Sampler } from "../sampler.js";
 import { CandidateSelector } from "./candidate-selector.js";
@@ -60,25 +60,40 @@ const RANDOM_RETRIES = 16;
  *
  * Each sample splits the finished trials into the best gamma(n) ("below") and the rest
  * ("above"), fits a Parzen estimator to each (l and g), draws `nEiCandidates` points from l
- * and keeps the one with the largest l(x)/g(x), which maximizes expected improvement.
+ * and keeps the one that l ranks highest against g, which maximizes expected improvement.
  * - Until `nStartupTrials` trials finished, parameters are drawn uniformly (as
- *   `RandomSampler` with the same seed draws them).
- * - Univariate (default): each parameter on its own, in `sampleIndependent`; bandwidths from
- *   neighbour distances. `multivariate`: the parameters every finished trial has, jointly
- *   (Falkner et al. 2018, BOHB), with a Scott-like bandwidth; `group`: each group of
- *   parameters that always appear together, jointly (for define-by-run spaces).
- * - Pruned trials rank after complete ones, by their last step and value; failed trials are
- *   ignored; with `constantLiar`, running trials go above (Optuna's constant liar).
+ *   `RandomSampler` with the same seed draws them, re-drawn to avoid repeats in finite spaces).
+ * - Univariate (default): each parameter on its own, in `sampleIndependent`, with bandwidths
+ *   from neighbour distances. `multivariate`: the parameters every finished trial has,
+ *   jointly (Falkner et al. 2018, BOHB); `group`: each group of parameters that always
+ *   appear together, jointly (for define-by-run spaces); parameters outside are sampled on
+ *   their own.
+ * - Pruned trials rank after complete ones, by their last step (later first), then value;
+ *   failed trials are ignored; with `constantLiar`, running trials go above, as if they had
+ *   the worst value (Optuna's constant liar), so that concurrent workers spread out.
  * - Several objectives: MOTPE (Ozaki et al. 2020): the split follows non-domination rank,
- *   then hypervolume contribution, and good trials are weighted by their contribution.
- * - Constraints recorded with `trial.setConstraint` (feasible when ≤ 0): infeasible trials
- *   go above (Optuna 3.x), ranked by total violation.
+ *   then greedy hypervolume subset selection, and good trials are weighted by their
+ *   hypervolume contribution; pruned trials are ignored.
+ * - Constraints recorded with `trial.setConstraint` (feasible when every value ≤ 0):
+ *   infeasible trials go above, ranked by total violation (Optuna 3.x, "c-TPE light"); a
+ *   trial that recorded none counts as feasible.
  *
- * Deliberate deviations from Optuna: log ints are modelled by the exact mass of each integer
- * (Optuna rounds a continuous density); independent samples of a multivariate sampler use the
- * univariate bandwidth rule; `deduplicate` (on by default) skips candidates that repeat a tried
- * configuration of a finite space; random numbers come from streams keyed by trial number,
- * so a seeded study gives the same params whatever order concurrent asks come in.
+ * Deliberate deviations from Optuna 3.1, each measured on bench/samplers or argued in the
+ * file that implements it:
+ * - candidates are ranked by the ratio of bandwidth-weighted mixtures, which for continuous
+ *   parameters is exactly what Optuna ≤ 3.4 computed (`candidate-selector.ts`);
+ * - multivariate bandwidths are per-dimension neighbour distances capped by Optuna's
+ *   Scott-like rule, not the rule alone (`parzen-estimator.ts`);
+ * - log ints get the exact mass of each integer's cell (`parzen-dimension.ts`);
+ * - parameters a multivariate sampler samples on their own use the univariate bandwidths;
+ * - `deduplicate` skips candidates that repeat a tried configuration of a finite space
+ *   (`tried-configurations.ts`); the constant liar also applies to several objectives;
+ * - random numbers come from streams keyed by seed, trial number and parameter, so a seeded
+ *   study gives the same params whatever order concurrent asks come in.
+ *
+ * `constantLiar` is off by default, as in Optuna: with 4 workers it helped on rosenbrock10
+ * but hurt on branin (where it spends trials away from the optimum); it does nothing without
+ * concurrent trials. Turn it on for long objectives run by many workers.
  * @example
  * const study = await createStudy({ sampler: new TPESampler({ seed: 42, multivariate: true }) });
  */
@@ -100,6 +115,10 @@ export class TPESampler implements Sampler {
   #lastGroups: { readonly space: SearchSpace; readonly groups: SearchSpace[] } | null = null;
   readonly #selector = new CandidateSelector();
   #splitCache: { trial: number; refs: unknown[]; split: TrialSplit } | null = null;
+  /** Joint spaces seen, by signature: a small id to key the row cache with. */
+  readonly #spaceIds = new Map<string, number>();
+  /** Internal rows of trials over a joint space, by trial object (replaced when it changes). */
+  readonly #rows = new WeakMap<FrozenTrial, { space: number; row: Float64Array | null }>();
 
   constructor(options: TPESamplerOptions = {}) {
     this.seed = checkSeed(options.seed, "TPESampler");
@@ -201,10 +220,7 @@ export class TPESampler implements Sampler {
   /** Uniform startup sampling (RandomSampler's stream), re-drawn to avoid repeats. */
   #random(context: TrialContext, name: string, distribution: Distribution): ParamValue {
     const rng = Rng.from(this.seed, context.trial.number, name);
-    const first = fromUnit(
-      distribution,
-      process.env.TK_QMC === "1" ? this.#startupPoint(context.trial.number, name) : rng.uniform(),
-    );
+    const first = fromUnit(distribution, rng.uniform());
     if (!this.deduplicate || !this.#selector.isFinite(context.trial, { [name]: distribution })) {
       return first;
     }
@@ -215,23 +231,6 @@ export class TPESampler implements Sampler {
       value = fromUnit(distribution, rng.uniform());
     }
     return first;
-  }
-
-  #startupDimensions = new Map<string, number>();
-  #sobol: SobolSequence | null = null;
-  #startupPoint(number: number, name: string): number {
-    let j = this.#startupDimensions.get(name);
-    if (j === undefined) {
-      j = this.#startupDimensions.size;
-      this.#startupDimensions.set(name, j);
-    }
-    if (this.#sobol === null || this.#sobol.dimension <= j) {
-      this.#sobol = new SobolSequence(Math.max(16, 2 * (j + 1)), {
-        scramble: true,
-        seed: this.seed,
-      });
-    }
-    return this.#sobol.point(number)[j] as number;
   }
 
   /** The split of this ask, reused across the parameters of one trial while nothing changed. */
@@ -298,6 +297,31 @@ export class TPESampler implements Sampler {
     });
   }
 
+  #spaceId(names: readonly string[], distributions: readonly Distribution[]): number {
+    const signature = JSON.stringify([names, distributions]);
+    let id = this.#spaceIds.get(signature);
+    if (id === undefined) {
+      id = this.#spaceIds.size;
+      this.#spaceIds.set(signature, id);
+    }
+    return id;
+  }
+
+  /** The trial's row over a joint space, computed once per trial object and space. */
+  #row(
+    trial: FrozenTrial,
+    space: number,
+    names: readonly string[],
+    distributions: readonly Distribution[],
+  ): Float64Array | null {
+    const cached = this.#rows.get(trial);
+    if (cached !== undefined && cached.space === space) return cached.row;
+    const values = new Float64Array(names.length);
+    const row = writeInternalRow(trial, names, distributions, values, 0) ? values : null;
+    this.#rows.set(trial, { space, row });
+    return row;
+  }
+
   #estimator(
     split: TrialSplit,
     indices: Int32Array,
@@ -310,23 +334,18 @@ export class TPESampler implements Sampler {
     const D = names.length;
     const rows = new Float64Array(indices.length * D);
     const kept: number[] = [];
+    const spaceId = D > 1 ? this.#spaceId(names, distributions) : -1;
     for (let p = 0; p < indices.length; p++) {
       const trial = split.trials[indices[p] as number];
       if (trial === undefined) continue;
-      const offset = kept.length * D;
-      let complete = true;
-      for (let d = 0; d < D && complete; d++) {
-        const name = names[d] as string;
-        const distribution = distributions[d] as Distribution;
-        const own = trial.distributions[name];
-        const x =
-          own?.type === distribution.type
-            ? toInternal(distribution, trial.params[name])
-            : Number.NaN;
-        if (Number.isNaN(x)) complete = false;
-        else rows[offset + d] = x;
+      if (spaceId < 0) {
+        if (!writeInternalRow(trial, names, distributions, rows, kept.length * D)) continue;
+      } else {
+        const row = this.#row(trial, spaceId, names, distributions);
+        if (row === null) continue;
+        rows.set(row, kept.length * D);
       }
-      if (complete) kept.push(p);
+      kept.push(p);
     }
     const n = kept.length;
     let weights: Float64Array;
@@ -338,6 +357,29 @@ export class TPESampler implements Sampler {
     }
     return new ParzenEstimator(dimensions, rows.subarray(0, n * D), weights, options);
   }
+}
+
+/**
+ * Writes a trial's internal coordinates over `names` into `out` at `offset`; false (and
+ * nothing reliable written) when it lacks one of them or has an incompatible value.
+ */
+function writeInternalRow(
+  trial: FrozenTrial,
+  names: readonly string[],
+  distributions: readonly Distribution[],
+  out: Float64Array,
+  offset: number,
+): boolean {
+  for (let d = 0; d < names.length; d++) {
+    const name = names[d] as string;
+    const distribution = distributions[d] as Distribution;
+    const own = trial.distributions[name];
+    if (own === undefined || own.type !== distribution.type) return false;
+    const x = toInternal(distribution, trial.params[name]);
+    if (Number.isNaN(x)) return false;
+    out[offset + d] = x;
+  }
+  return true;
 }
 
 function integerOption(value: unknown, name: string, fallback: number, min: number): number {

@@ -108,28 +108,42 @@ export class SqlStorage implements Storage {
   ): Promise<(FrozenTrial | null)[]> {
     if (templates.length === 0) return [];
     return this.#client.transaction(async (tx) => {
-      const seq = await this.#bump(tx, studyId);
-      const free = await Promise.all(
-        templates.map(
-          async (t) => t.claim === undefined || !(await this.#claimHeld(tx, studyId, t.claim)),
-        ),
-      );
-      const claimsInBatch = new Set<string>();
-      const accepted = templates.map((t, i) => {
-        if (!free[i]) return false;
-        // A failed trial holds no claim, as in memory and in the unique index.
-        if (t.claim === undefined || t.state === "FAIL") return true;
-        if (claimsInBatch.has(t.claim)) return false;
-        claimsInBatch.add(t.claim);
-        return true;
-      });
-      const count = accepted.filter(Boolean).length;
-      if (count === 0) return templates.map(() => null);
-      const [row] = await tx.query(
-        "UPDATE tunekit_studies SET next_number = next_number + ? WHERE study_id = ? RETURNING next_number",
-        [count, studyId],
-      );
-      let number = Number(row?.next_number) - count;
+      // A failed trial holds no claim, as in memory and in the unique index.
+      const claiming = (t: TrialTemplate) => t.claim !== undefined && t.state !== "FAIL";
+      let seq: number;
+      let accepted: boolean[];
+      let next: number;
+      if (!templates.some(claiming)) {
+        // The common case takes the lock, a change number and trial numbers in one statement.
+        const [row] = await tx.query(
+          `UPDATE tunekit_studies SET change_seq = change_seq + 1, next_number = next_number + ?
+           WHERE study_id = ? RETURNING change_seq, next_number`,
+          [templates.length, studyId],
+        );
+        if (row === undefined) throw new RangeError(`${this.url}: no study with id ${studyId}`);
+        seq = Number(row.change_seq);
+        next = Number(row.next_number) - templates.length;
+        accepted = templates.map(() => true);
+      } else {
+        seq = await this.#bump(tx, studyId);
+        const claimsInBatch = new Set<string>();
+        accepted = [];
+        for (const t of templates) {
+          const claim = t.claim as string;
+          const ok =
+            !claiming(t) ||
+            (!claimsInBatch.has(claim) && !(await this.#claimHeld(tx, studyId, claim)));
+          if (claiming(t) && ok) claimsInBatch.add(claim);
+          accepted.push(ok);
+        }
+        const count = accepted.filter(Boolean).length;
+        if (count === 0) return templates.map(() => null);
+        const [row] = await tx.query(
+          "UPDATE tunekit_studies SET next_number = next_number + ? WHERE study_id = ? RETURNING next_number",
+          [count, studyId],
+        );
+        next = Number(row?.next_number) - count;
+      }
       const created: (FrozenTrial | null)[] = [];
       for (let i = 0; i < templates.length; i++) {
         const template = templates[i] as TrialTemplate;
@@ -137,12 +151,12 @@ export class SqlStorage implements Storage {
           created.push(null);
           continue;
         }
-        const trial = fromTemplate(number++, template);
+        const trial = fromTemplate(next++, template);
         await tx.run(INSERT_TRIAL, [
           studyId,
           trial.number,
           ...trialColumns(trial),
-          template.claim ?? null,
+          claiming(template) ? (template.claim as string) : null,
           seq,
         ]);
         created.push(trial);
@@ -183,17 +197,18 @@ export class SqlStorage implements Storage {
     if (updates.length === 0) return;
     await this.#client.transaction(async (tx) => {
       const seq = await this.#bump(tx, studyId);
+      const numbers = [...new Set(updates.map((u) => u.number))];
+      const rows = await tx.query(
+        `SELECT * FROM tunekit_trials WHERE study_id = ?
+         AND number IN (${numbers.map(() => "?").join(", ")})`,
+        [studyId, ...numbers],
+      );
       const working = new Map<number, FrozenTrial>();
+      for (const row of rows) working.set(Number(row.number), trialFromRow(row));
       for (const { number, patch } of updates) {
-        let current = working.get(number);
+        const current = working.get(number);
         if (current === undefined) {
-          const [row] = await tx.query(
-            "SELECT * FROM tunekit_trials WHERE study_id = ? AND number = ?",
-            [studyId, number],
-          );
-          if (row === undefined)
-            throw new RangeError(`${this.url}: study ${studyId} has no trial ${number}`);
-          current = trialFromRow(row);
+          throw new RangeError(`${this.url}: study ${studyId} has no trial ${number}`);
         }
         if (isFinished(current.state)) throw new TrialFinishedError(number, current.state);
         working.set(number, applyPatch(current, patch));
