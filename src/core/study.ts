@@ -102,7 +102,7 @@ export class Study {
       sampleIndependent: (context, name, distribution) =>
         sampler.sampleIndependent(context, name, distribution),
       prune: (context) => pruner.prune(context),
-      latestTrials: () => this.#cache.trials,
+      latestTrials: () => this.#latestTrials(),
       markDirty: (trial) => this.#writes.markDirty(trial),
     };
   }
