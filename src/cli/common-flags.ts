@@ -13,13 +13,16 @@ export const SAMPLER_NAMES = [
   "gp",
   "cmaes",
 ] as const;
+/** A sampler name `--sampler` takes. */
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 /** Pruner names `--pruner` knows. */
 export const PRUNER_NAMES = ["none", "median", "asha", "hyperband"] as const;
+/** A pruner name `--pruner` takes. */
 export type PrunerName = (typeof PRUNER_NAMES)[number];
 /** Output formats of listing commands. */
 export type ListFormat = "table" | "json" | "csv";
 
+/** `--storage URL`, sqlite:./tunekit.db by default. */
 export const storage: FlagSpec<string> = {
   flags: "--storage <url>",
   description: 'where studies live: "sqlite:PATH", "postgres://…" or "memory"',
@@ -27,6 +30,7 @@ export const storage: FlagSpec<string> = {
   default: DEFAULT_STORAGE,
 };
 
+/** `--direction minimize|maximize[,…]`. */
 export const direction: FlagSpec<StudyDirection[]> = {
   flags: "--direction <dir>",
   description:
@@ -34,6 +38,7 @@ export const direction: FlagSpec<StudyDirection[]> = {
   parse: directions,
 };
 
+/** `--sampler NAME`. */
 export const sampler: FlagSpec<SamplerName> = {
   flags: "--sampler <name>",
   description: `the search strategy: ${SAMPLER_NAMES.join(", ")}`,
@@ -41,12 +46,14 @@ export const sampler: FlagSpec<SamplerName> = {
   default: "random",
 };
 
+/** `--seed N`, the sampler's. */
 export const seed: FlagSpec<number> = {
   flags: "--seed <n>",
   description: "seed of the sampler: the same seed gives the same params for the same trials",
   parse: integer,
 };
 
+/** `--log-level LEVEL`, as `setLogLevel` takes it. */
 export const logLevelFlag: FlagSpec<LogLevel> = {
   flags: "--log-level <level>",
   description: "silent, error, warn (failed trials) or info (every trial)",
@@ -54,6 +61,7 @@ export const logLevelFlag: FlagSpec<LogLevel> = {
   default: "warn",
 };
 
+/** `--format` among `formats`, the first being the default. */
 export function listFormat<const T extends ListFormat>(formats: readonly T[]): FlagSpec<T> {
   return {
     flags: "--format <format>",

@@ -12,6 +12,7 @@ import {
   trials,
 } from "./study-definitions.js";
 
+// The flags of each command, for its implementation in commands/.
 export type { PrunerName, SamplerName } from "./common-flags.js";
 export type { RunFlags, WorkerFlags } from "./run-definitions.js";
 export type {

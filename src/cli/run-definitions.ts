@@ -40,6 +40,7 @@ export interface RunFlags {
   readonly logLevel: LogLevel;
 }
 
+/** `tunekit run`. */
 export const run = defineCommand<RunFlags>({
   name: "run",
   arguments: [
@@ -156,6 +157,7 @@ export interface WorkerFlags {
   readonly logLevel: LogLevel;
 }
 
+/** `tunekit worker`. */
 export const worker = defineCommand<WorkerFlags>({
   name: "worker",
   summary: "join a study `tunekit run` started, from this or another machine",

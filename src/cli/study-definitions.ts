@@ -18,6 +18,7 @@ export interface StudiesFlags {
   readonly format: ListFormat;
 }
 
+/** `tunekit studies`. */
 export const studies = defineCommand<StudiesFlags>({
   name: "studies",
   summary: "list the studies in a storage",
@@ -35,6 +36,7 @@ export interface TrialsFlags {
   readonly format: ListFormat;
 }
 
+/** `tunekit trials NAME`. */
 export const trials = defineCommand<TrialsFlags>({
   name: "trials",
   arguments: [{ name: "<study>", description: "the study's name" }],
@@ -50,6 +52,7 @@ export interface BestFlags {
   readonly format: "table" | "json";
 }
 
+/** `tunekit best NAME`. */
 export const best = defineCommand<BestFlags>({
   name: "best",
   arguments: [{ name: "<study>", description: "the study's name" }],
@@ -66,6 +69,7 @@ export interface ExportFlags {
   readonly output?: string;
 }
 
+/** `tunekit export NAME`. */
 export const exportSpec = defineCommand<ExportFlags>({
   name: "export",
   arguments: [{ name: "<study>", description: "the study's name" }],
@@ -92,6 +96,7 @@ export interface ImportFlags {
   readonly direction?: StudyDirection[];
 }
 
+/** `tunekit import FILE`. */
 export const importSpec = defineCommand<ImportFlags>({
   name: "import",
   arguments: [{ name: "<file>", description: "a file `tunekit export` wrote (.json or .csv)" }],
@@ -121,6 +126,7 @@ export interface DeleteFlags {
   readonly storage: string;
 }
 
+/** `tunekit delete NAME`. */
 export const deleteSpec = defineCommand<DeleteFlags>({
   name: "delete",
   arguments: [{ name: "<study>", description: "the study's name" }],
@@ -140,6 +146,7 @@ export interface AskFlags {
   readonly seed?: number;
 }
 
+/** `tunekit ask`. */
 export const ask = defineCommand<AskFlags>({
   name: "ask",
   summary: "start a trial and print it as JSON: { number, params }",
@@ -174,6 +181,7 @@ export interface TellFlags {
   readonly state?: "PRUNED" | "FAIL";
 }
 
+/** `tunekit tell`. */
 export const tell = defineCommand<TellFlags>({
   name: "tell",
   summary: "finish a trial `tunekit ask` started: its value(s), or PRUNED or FAIL",

@@ -26,6 +26,15 @@ console.log("final loss " + loss);
 console.log("finished in 12ms");
 `,
   "pid.yaml": "x: { type: float, low: 0, high: 1 }\n",
+  // Five epochs of 150 ms; the loss at each is x² plus what is left to learn.
+  "epochs.mjs": `const x = Number(process.argv[2]);
+for (let epoch = 0; epoch < 5; epoch++) {
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  console.log("tunekit:report " + epoch + " " + (x * x + 5 - epoch));
+}
+console.log(x * x);
+`,
+  "x.yaml": "x: { type: float, low: -3, high: 3 }\n",
 });
 afterAll(() => folder.cleanup());
 
@@ -192,4 +201,80 @@ describe("tunekit run with a command per trial", () => {
     expect(trials.every((t) => t.state === "COMPLETE")).toBe(true);
     expect(new Set(trials.map((t) => t.values?.[0])).size).toBe(2);
   }, 90_000);
+
+  it("lets `tunekit worker` join a run from another folder with the stored spec", async () => {
+    const args = ["--space", "pid.yaml", "--study", "joined", "--sampler", "qmc", "--seed", "4"];
+    const command = [
+      "--",
+      "node",
+      "-e",
+      "console.log(process.cwd().length + Number(process.argv[1]))",
+      "{x}",
+    ];
+    const first = await tunekit(["run", ...args, "-n", "2", ...command], folder.dir);
+    expect(first.status).toBe(0);
+    const joined = await tunekit(
+      ["worker", "--study", "joined", "--storage", `sqlite:${folder.dir}/tunekit.db`, "-n", "3"],
+      "/",
+    );
+    expect(joined.stderr).toContain(`tunekit: joining the run of ${folder.dir}`);
+    expect(joined.stderr).toContain("sampler qmc (seed 4)");
+    expect(joined.status).toBe(0);
+    const trials = await storedTrials("joined");
+    expect(trials).toHaveLength(5);
+    // Every command ran in the run's folder, as the run stored it.
+    for (const trial of trials) {
+      expect(trial.values?.[0]).toBeCloseTo(folder.dir.length + (trial.params.x as number), 10);
+    }
+  }, 90_000);
+
+  it("refuses to join a study no run started", async () => {
+    const run = await tunekit(
+      ["ask", "--study", "manual", "--storage", "sqlite:./tunekit.db"],
+      folder.dir,
+    );
+    expect(run.status).toBe(0);
+    const joined = await tunekit(["worker", "--study", "manual"], folder.dir);
+    expect(joined.status).toBe(2);
+    expect(joined.stderr).toContain('study "manual" was not started by `tunekit run`');
+  }, 60_000);
+
+  it("prunes commands with --pruner median: stopped early, PRUNED at their last report", async () => {
+    const run = await tunekit(
+      [
+        "run",
+        "--space",
+        "x.yaml",
+        "--study",
+        "pruned",
+        "-n",
+        "16",
+        "--seed",
+        "2",
+        "--pruner",
+        "median",
+        "--",
+        "node",
+        "epochs.mjs",
+        "{x}",
+      ],
+      folder.dir,
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const trials = await storedTrials("pruned");
+    const pruned = trials.filter((t) => t.state === "PRUNED");
+    const complete = trials.filter((t) => t.state === "COMPLETE");
+    expect(pruned.length).toBeGreaterThan(0);
+    expect(run.stdout).toContain(
+      `(${complete.length} complete, ${pruned.length} pruned, 0 failed)`,
+    );
+    for (const trial of complete) expect(Object.keys(trial.intermediateValues)).toHaveLength(5);
+    for (const trial of pruned) {
+      const steps = Object.keys(trial.intermediateValues).map(Number);
+      // Stopped before its last epoch, valued at its last report (as Optuna does).
+      expect(steps.length).toBeLessThan(5);
+      expect(trial.values).toEqual([trial.intermediateValues[Math.max(...steps)]]);
+      expect(trial.number).toBeGreaterThanOrEqual(5);
+    }
+  }, 120_000);
 });

@@ -33,6 +33,16 @@ export function objective(trial: Trial): number {
   return x;
 }
 `,
+  "prunable.ts": `import { type Trial, TrialPruned } from ${JSON.stringify(INDEX)};
+export async function objective(trial: Trial): Promise<number> {
+  const x = trial.suggestFloat("x", -3, 3);
+  for (let step = 0; step < 4; step++) {
+    trial.report(x * x + 4 - step, step);
+    if (trial.shouldPrune()) throw new TrialPruned();
+  }
+  return x * x;
+}
+`,
   "default.mjs": "export default (trial) => trial.suggestInt('n', 1, 5) * 2;\n",
   "grid.ts": `import type { Trial } from ${JSON.stringify(INDEX)};
 export const grid = { k: ["a", "b", "c"] };
@@ -145,5 +155,18 @@ describe("tunekit run with a module objective", () => {
     expect(trials.map((t) => t.params.k).sort()).toEqual(["a", "b", "c"]);
     expect(run.stdout).toContain("best: trial");
     expect(run.stdout).toContain("k=b");
+  }, 60_000);
+
+  it("prunes with --pruner median when the objective throws TrialPruned", async () => {
+    const run = await tunekit(
+      ["run", "prunable.ts", "-n", "30", "--seed", "3", "--pruner", "median", "--study", "p"],
+      folder.dir,
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const trials = await storedTrials("p");
+    const pruned = trials.filter((t) => t.state === "PRUNED");
+    expect(pruned.length).toBeGreaterThan(0);
+    expect(trials.filter((t) => t.state === "FAIL")).toEqual([]);
+    for (const t of pruned) expect(Object.keys(t.intermediateValues).length).toBeLessThan(4);
   }, 60_000);
 });

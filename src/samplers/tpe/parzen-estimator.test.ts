@@ -6,6 +6,7 @@ import {
   floatDistribution,
   intDistribution,
 } from "../../core/distributions.js";
+import { normalCdf as exactCdf } from "../../math/normal.js";
 import { Rng } from "../../math/random.js";
 import { fromInternal, parzenDimension, toInternal } from "./parzen-dimension.js";
 import { ParzenEstimator, type ParzenEstimatorOptions } from "./parzen-estimator.js";
@@ -199,6 +200,42 @@ describe("ParzenEstimator", () => {
         expected(5, 10, 0.25, x);
       expect(Math.exp(pe.logPdf(Float64Array.of(x), 1)[0] as number)).toBeCloseTo(p, 12);
     }
+  });
+
+  it("matches a direct implementation of Optuna's univariate rule on random data (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.double({ min: 0, max: 10, noNaN: true }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        fc.double({ min: 0, max: 10, noNaN: true }),
+        (drawn, x) => {
+          // The prior sits at 5: keep the centres distinct so that ranks are unambiguous.
+          const values = drawn.filter((v) => v !== 5);
+          const pe = estimator(floatDistribution("x", 0, 10), values);
+          const mus = [...values, 5];
+          const sorted = [...mus].sort((a, b) => a - b);
+          const K = mus.length;
+          const floor = 10 / Math.min(100, 1 + K);
+          let p = 0;
+          mus.forEach((mu, k) => {
+            const r = sorted.indexOf(mu);
+            const left = r === 0 ? 0 : (sorted[r - 1] as number);
+            const right = r === K - 1 ? 10 : (sorted[r + 1] as number);
+            let sigma = Math.max(mu - left, right - mu);
+            if (K >= 2 && r === 0) sigma = right - mu;
+            if (K >= 2 && r === K - 1) sigma = mu - left;
+            sigma = k === K - 1 ? 10 : Math.min(10, Math.max(floor, sigma));
+            const z = (x - mu) / sigma;
+            const mass = exactCdf((10 - mu) / sigma) - exactCdf(-mu / sigma);
+            p += Math.exp(-0.5 * z * z) / (sigma * Math.sqrt(2 * Math.PI) * mass * K);
+          });
+          const actual = Math.exp(pe.logPdf(Float64Array.of(x), 1)[0] as number);
+          expect(Math.abs(actual / p - 1)).toBeLessThan(1e-9);
+        },
+      ),
+    );
   });
 
   it("weights observations: Optuna's default weights fade the oldest beyond 25", () => {

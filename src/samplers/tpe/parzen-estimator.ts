@@ -60,6 +60,7 @@ interface NumericKernels {
   readonly mus: Float64Array;
   readonly sigmas: Float64Array;
   readonly inverseSigmas: Float64Array;
+  readonly logSigmas: Float64Array;
   /** Continuous: log(σ√(2π)) + log mass of [low, high]; grid: the log mass alone. */
   readonly logNormalizers: Float64Array;
 }
@@ -96,6 +97,8 @@ export class ParzenEstimator {
   readonly #baseBandwidth: Float64Array;
   readonly #cumulativeWeights: Float64Array;
   readonly #kernels: readonly Kernels[];
+  /** When every dimension is continuous: centres and inverse bandwidths, K × D row-major. */
+  readonly #continuous: { readonly mus: Float64Array; readonly inverseSigmas: Float64Array } | null;
   readonly #withPrior: boolean;
 
   /**
@@ -140,6 +143,9 @@ export class ParzenEstimator {
         ? this.#categoricalKernels(dimension, observations, n, d, options)
         : this.#numericKernels(dimension, observations, n, d, options),
     );
+    this.#continuous = dimensions.every((dimension) => dimension.kind === "continuous")
+      ? this.#componentMajor()
+      : null;
     // The bandwidth-weighted mixture: log w_k + Σ_d log(σ_kd/r_d), normalized.
     const volume = Float64Array.from(this.#logWeights);
     // What every point's log density starts from: the weight, less the kernels' normalizers.
@@ -149,7 +155,7 @@ export class ParzenEstimator {
       const dimension = dimensions[d] as ParzenDimension;
       const logRange = Math.log(dimension.high - dimension.low);
       for (let k = 0; k < K; k++) {
-        volume[k] = (volume[k] as number) + Math.log(kernels.sigmas[k] as number) - logRange;
+        volume[k] = (volume[k] as number) + (kernels.logSigmas[k] as number) - logRange;
         normalizers[k] = (normalizers[k] as number) + (kernels.logNormalizers[k] as number);
       }
     });
@@ -160,6 +166,21 @@ export class ParzenEstimator {
       this.#baseMixture[k] = (this.#logWeights[k] as number) - (normalizers[k] as number);
       this.#baseBandwidth[k] = (volume[k] as number) - logTotal - (normalizers[k] as number);
     }
+  }
+
+  #componentMajor(): { mus: Float64Array; inverseSigmas: Float64Array } {
+    const D = this.dimensions.length;
+    const K = this.nComponents;
+    const mus = new Float64Array(K * D);
+    const inverseSigmas = new Float64Array(K * D);
+    this.#kernels.forEach((kernels, d) => {
+      if (!("mus" in kernels)) return;
+      for (let k = 0; k < K; k++) {
+        mus[k * D + d] = kernels.mus[k] as number;
+        inverseSigmas[k * D + d] = kernels.inverseSigmas[k] as number;
+      }
+    });
+    return { mus, inverseSigmas };
   }
 
   #numericKernels(
@@ -190,6 +211,7 @@ export class ParzenEstimator {
     if (this.#withPrior) sigmas[n] = range;
 
     const inverseSigmas = new Float64Array(K);
+    const logSigmas = new Float64Array(K);
     const logNormalizers = new Float64Array(K);
     const continuous = dimension.kind === "continuous";
     for (let k = 0; k < K; k++) {
@@ -198,10 +220,12 @@ export class ParzenEstimator {
       const a = (low - mu) / sigma;
       const b = (high - mu) / sigma;
       const mass = logTruncationMass(a, b);
+      const logSigma = Math.log(sigma);
       inverseSigmas[k] = 1 / sigma;
-      logNormalizers[k] = continuous ? mass + Math.log(sigma) + HALF_LOG_2PI : mass;
+      logSigmas[k] = logSigma;
+      logNormalizers[k] = continuous ? mass + logSigma + HALF_LOG_2PI : mass;
     }
-    return { mus, sigmas, inverseSigmas, logNormalizers };
+    return { mus, sigmas, inverseSigmas, logSigmas, logNormalizers };
   }
 
   #categoricalKernels(
@@ -274,8 +298,12 @@ export class ParzenEstimator {
     const D = this.dimensions.length;
     const K = this.nComponents;
     const result = out ?? new Float64Array(count);
-    const acc = new Float64Array(count * K);
     const base = bandwidthWeighted ? this.#baseBandwidth : this.#baseMixture;
+    if (this.#continuous !== null) {
+      this.#continuousLogPdf(this.#continuous, base, points, count, result);
+      return result;
+    }
+    const acc = new Float64Array(count * K);
     for (let i = 0; i < count; i++) acc.set(base, i * K);
     const cell = new Float64Array(2);
     for (let d = 0; d < D; d++) {
@@ -322,6 +350,41 @@ export class ParzenEstimator {
     return result;
   }
 
+  /**
+   * The all-continuous case, fused: one pass per point over the components, with their
+   * centres and inverse bandwidths stored component-major, and a K-long scratch row.
+   */
+  #continuousLogPdf(
+    kernels: { readonly mus: Float64Array; readonly inverseSigmas: Float64Array },
+    base: Float64Array,
+    points: Float64Array,
+    count: number,
+    result: Float64Array,
+  ): void {
+    const D = this.dimensions.length;
+    const K = this.nComponents;
+    const { mus, inverseSigmas } = kernels;
+    const row = new Float64Array(K);
+    const x = new Float64Array(D);
+    for (let i = 0; i < count; i++) {
+      for (let d = 0; d < D; d++) x[d] = points[i * D + d] as number;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) {
+        let v = base[k] as number;
+        const offset = k * D;
+        for (let d = 0; d < D; d++) {
+          const z =
+            ((x[d] as number) - (mus[offset + d] as number)) *
+            (inverseSigmas[offset + d] as number);
+          v -= 0.5 * z * z;
+        }
+        row[k] = v;
+        if (v > max) max = v;
+      }
+      result[i] = logSumExpRow(row, 0, K, max);
+    }
+  }
+
   #pickComponent(u: number): number {
     const cumulative = this.#cumulativeWeights;
     // Binary search for the first k with cumulative[k] > u; rounding may leave the total
@@ -350,29 +413,77 @@ function neighbourBandwidths(
   out: Float64Array,
 ): void {
   const K = mus.length;
-  // A native numeric sort, then each kernel's rank by binary search; equal centres take
-  // consecutive ranks in index order (a stable argsort, without a comparator callback).
-  const sorted = Float64Array.from(mus).sort();
-  const taken = new Int32Array(K);
-  for (let k = 0; k < K; k++) {
+  const order = new Int32Array(K);
+  argsort(mus, order);
+  for (let r = 0; r < K; r++) {
+    const k = order[r] as number;
     const mu = mus[k] as number;
-    let lo = 0;
-    let hi = K;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as number) < mu) lo = mid + 1;
-      else hi = mid;
-    }
-    const r = lo + (taken[lo] as number);
-    taken[lo] = (taken[lo] as number) + 1;
-    const left = r === 0 ? low : (sorted[r - 1] as number);
-    const right = r === K - 1 ? high : (sorted[r + 1] as number);
+    const left = r === 0 ? low : (mus[order[r - 1] as number] as number);
+    const right = r === K - 1 ? high : (mus[order[r + 1] as number] as number);
     let sigma = Math.max(mu - left, right - mu);
     if (!considerEndpoints && K >= 2) {
       if (r === 0) sigma = right - mu;
       else if (r === K - 1) sigma = mu - left;
     }
     out[k] = sigma;
+  }
+}
+
+/**
+ * Writes into `order` the indices of `values` sorted ascending: quicksort with a median-of-3
+ * pivot and insertion sort for short runs, on an explicit stack. Twice as fast as a native
+ * sort followed by a binary search for each rank, and without a comparator callback.
+ * Deterministic, though not stable.
+ */
+function argsort(values: Float64Array, order: Int32Array): void {
+  const n = values.length;
+  for (let i = 0; i < n; i++) order[i] = i;
+  // Recursing into the smaller part keeps the stack under 2·log2(n) entries.
+  const stack = new Int32Array(128);
+  let top = 0;
+  stack[top++] = 0;
+  stack[top++] = n - 1;
+  while (top > 0) {
+    let hi = stack[--top] as number;
+    let lo = stack[--top] as number;
+    while (hi - lo > 16) {
+      const a = values[order[lo] as number] as number;
+      const b = values[order[(lo + hi) >>> 1] as number] as number;
+      const c = values[order[hi] as number] as number;
+      const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c)); // median of 3
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while ((values[order[i] as number] as number) < pivot) i++;
+        while ((values[order[j] as number] as number) > pivot) j--;
+        if (i <= j) {
+          const t = order[i] as number;
+          order[i] = order[j] as number;
+          order[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (j - lo < hi - i) {
+        stack[top++] = i;
+        stack[top++] = hi;
+        hi = j;
+      } else {
+        stack[top++] = lo;
+        stack[top++] = j;
+        lo = i;
+      }
+    }
+    for (let i = lo + 1; i <= hi; i++) {
+      const t = order[i] as number;
+      const v = values[t] as number;
+      let j = i - 1;
+      while (j >= lo && (values[order[j] as number] as number) > v) {
+        order[j + 1] = order[j] as number;
+        j--;
+      }
+      order[j + 1] = t;
+    }
   }
 }
 
@@ -401,11 +512,18 @@ function pickFromRow(row: Float64Array, offset: number, size: number, u: number)
   return size - 1;
 }
 
-function logSumExpRow(values: Float64Array, offset: number, length: number): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < length; k++) {
-    const v = values[offset + k] as number;
-    if (v > max) max = v;
+function logSumExpRow(
+  values: Float64Array,
+  offset: number,
+  length: number,
+  knownMax?: number,
+): number {
+  let max = knownMax ?? Number.NEGATIVE_INFINITY;
+  if (knownMax === undefined) {
+    for (let k = 0; k < length; k++) {
+      const v = values[offset + k] as number;
+      if (v > max) max = v;
+    }
   }
   if (max === Number.NEGATIVE_INFINITY) return max;
   // Terms below e^−40 of the largest change the sum by less than its rounding: skip their exp.

@@ -61,6 +61,18 @@ describe("TPESampler: single objective", () => {
     expect(await run([3, 0, 1, 2])).toEqual(await run([0, 2, 0, 3]));
   });
 
+  it("serves two studies with different spaces from one multivariate sampler", async () => {
+    const sampler = new TPESampler({ seed: 6, multivariate: true });
+    const first = await createStudy({ sampler });
+    const second = await createStudy({ sampler });
+    await first.optimize(quadratic, { nTrials: 15 });
+    await second.optimize((trial) => (trial.suggestFloat("y", 0, 1) - 0.25) ** 2, { nTrials: 30 });
+    await first.optimize(quadratic, { nTrials: 15 });
+    expect(await first.bestValue()).toBeLessThan(0.1);
+    expect(await second.bestValue()).toBeLessThan(0.01);
+    expect((await second.trials()).every((t) => Object.keys(t.params).join() === "y")).toBe(true);
+  });
+
   it("samples at random during the startup trials, exactly as RandomSampler with the seed", async () => {
     const tpe = await createStudy({ sampler: new TPESampler({ seed: 5, nStartupTrials: 8 }) });
     const random = await createStudy({ sampler: new RandomSampler({ seed: 5 }) });

@@ -110,8 +110,12 @@ export class TPESampler implements Sampler {
   readonly #weights: (n: number) => ArrayLike<number>;
   readonly #univariate: ParzenEstimatorOptions;
   readonly #joint: ParzenEstimatorOptions;
-  readonly #intersection = new IntersectionSearchSpace();
-  readonly #groups: GroupDecomposedSearchSpace | null;
+  /**
+   * Incremental search spaces, one per study: keyed by the study's trials array, which a
+   * study keeps for its lifetime, so that one sampler may serve several studies.
+   */
+  readonly #intersections = new WeakMap<readonly FrozenTrial[], IntersectionSearchSpace>();
+  readonly #groupSpaces = new WeakMap<readonly FrozenTrial[], GroupDecomposedSearchSpace>();
   #lastGroups: { readonly space: SearchSpace; readonly groups: SearchSpace[] } | null = null;
   readonly #selector = new CandidateSelector();
   #splitCache: { trial: number; refs: unknown[]; split: TrialSplit } | null = null;
@@ -161,20 +165,30 @@ export class TPESampler implements Sampler {
     const base = { considerPrior, priorWeight, considerMagicClip, considerEndpoints };
     this.#univariate = { ...base, multivariate: false };
     this.#joint = { ...base, multivariate: true };
-    this.#groups = this.group ? new GroupDecomposedSearchSpace() : null;
   }
 
   inferRelativeSearchSpace(context: TrialContext): SearchSpace {
     if (!this.multivariate) return {};
-    if (this.#groups !== null) {
-      const groups = this.#groups.calculate(context.trials);
+    const { trials } = context;
+    if (this.group) {
+      let calculator = this.#groupSpaces.get(trials);
+      if (calculator === undefined) {
+        calculator = new GroupDecomposedSearchSpace();
+        this.#groupSpaces.set(trials, calculator);
+      }
+      const groups = calculator.calculate(trials);
       const space: Record<string, Distribution> = {};
       for (const group of groups) Object.assign(space, group);
       this.#lastGroups = { space, groups };
       return space;
     }
     const space: Record<string, Distribution> = {};
-    const intersection = this.#intersection.calculate(context.trials);
+    let calculator = this.#intersections.get(trials);
+    if (calculator === undefined) {
+      calculator = new IntersectionSearchSpace();
+      this.#intersections.set(trials, calculator);
+    }
+    const intersection = calculator.calculate(trials);
     for (const [name, distribution] of Object.entries(intersection)) {
       if (cardinality(distribution) !== 1) space[name] = distribution;
     }

@@ -1,0 +1,369 @@
+/**
+ * Sample efficiency and sampler time of tunekit's TPESampler against Optuna 3.1's, in one run.
+ *
+ * Quality: the functions of ../shared/bench/README.md (bench/samplers/functions.ts), for the
+ * default (univariate) and multivariate variants, over the same seeds and budgets; prints per
+ * function and budget the median [25th, 75th percentile] of the best value (hypervolume for
+ * zdt1) and the ratio of median regrets, tunekit / Optuna (below 1: tunekit is better).
+ * Optuna runs in bench/samplers/optuna_samplers.py with /usr/bin/python3, in parallel with the
+ * tunekit runs (their results do not depend on timing).
+ *
+ * Time: sampler milliseconds per trial around trial N (default 1000) of a 10-D problem, for
+ * both variants: random COMPLETE trials are imported, 10 trials run untimed (warm-up), then
+ * each timed trial is one call of optimize; only the sampler's calls are timed, in both
+ * libraries (the median is printed). Runs alone, after quality.
+ *
+ * Usage: npx tsx bench/samplers/run.ts [--quick] [--seeds 10] [--functions branin,mixed]
+ *        [--variants default,multivariate] [--no-optuna] [--no-timing] [--no-quality] [--at 1000]
+ *        [--save results.json] [--optuna-from results.json]
+ * `--save` writes every run; `--optuna-from` reuses the Optuna runs of such a file instead of
+ * running Optuna again (when iterating on tunekit; the default runs both in the same run).
+ */
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import {
+  createStudy,
+  type Distribution,
+  type FrozenTrial,
+  floatDistribution,
+  type Sampler,
+  type SearchSpace,
+  setLogLevel,
+  type TrialContext,
+} from "../../src/index.js";
+import { hypervolume } from "../../src/multiobjective/hypervolume.js";
+import { TPESampler } from "../../src/samplers/tpe/index.js";
+import { type BenchFunction, FUNCTIONS, rosenbrock, ZDT1_REFERENCE } from "./functions.js";
+
+type Variant = "default" | "multivariate";
+
+interface Run {
+  readonly function: string;
+  readonly variant: Variant;
+  readonly seed: number;
+  /** Best value (hypervolume for zdt1) by budget. */
+  readonly best: Readonly<Record<string, number>>;
+}
+
+interface Timing {
+  readonly variant: Variant;
+  readonly trial: number;
+  readonly ms: readonly number[];
+}
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    seeds: { type: "string" },
+    functions: { type: "string" },
+    variants: { type: "string", default: "default,multivariate" },
+    "no-optuna": { type: "boolean", default: false },
+    "no-timing": { type: "boolean", default: false },
+    "no-quality": { type: "boolean", default: false },
+    at: { type: "string", default: "1000" },
+    python: { type: "string", default: "/usr/bin/python3" },
+    save: { type: "string" },
+    "optuna-from": { type: "string" },
+  },
+});
+const QUICK = args.quick;
+const nSeeds = Number(args.seeds ?? (QUICK ? 3 : 10));
+const BUDGETS = QUICK ? [50, 100] : [50, 100, 200];
+const ZDT1_BUDGETS = QUICK ? [50, 100] : [50, 100, 200, 300];
+const functionNames = (
+  args.functions ?? (QUICK ? "branin,mixed,rosenbrock10,ackley10,rastrigin10" : "")
+)
+  .split(",")
+  .filter((s) => s.length > 0);
+const functions =
+  functionNames.length === 0 ? FUNCTIONS : FUNCTIONS.filter((f) => functionNames.includes(f.name));
+const variants = args.variants.split(",") as Variant[];
+const TIMING_AT = Number(args.at);
+const TIMING_REPEATS = QUICK ? 8 : 20;
+const seeds = Array.from({ length: nSeeds }, (_, i) => i);
+
+setLogLevel("error");
+
+function budgetsOf(fn: BenchFunction): number[] {
+  return fn.nObjectives === 1 ? BUDGETS : ZDT1_BUDGETS;
+}
+
+async function tunekitRun(fn: BenchFunction, variant: Variant, seed: number): Promise<Run> {
+  const sampler = new TPESampler({ seed, multivariate: variant === "multivariate" });
+  const study = await createStudy(
+    fn.nObjectives === 1
+      ? { direction: "minimize", sampler }
+      : { directions: ["minimize", "minimize"], sampler },
+  );
+  const best: Record<string, number> = {};
+  let done = 0;
+  for (const budget of budgetsOf(fn)) {
+    await study.optimize(fn.objective, { nTrials: budget - done });
+    done = budget;
+    const values = (await study.trials())
+      .filter((t) => t.state === "COMPLETE")
+      .map((t) => t.values as number[]);
+    best[String(budget)] =
+      fn.nObjectives === 1
+        ? Math.min(...values.map((v) => v[0] as number))
+        : hypervolume(values, ZDT1_REFERENCE);
+  }
+  return { function: fn.name, variant, seed, best };
+}
+
+/** Runs the Optuna script in `mode`; null (with the reason on stderr) when it cannot run. */
+function runOptuna(mode: "quality" | "timing", extra: string[]): Promise<unknown> {
+  const script = fileURLToPath(new URL("./optuna_samplers.py", import.meta.url));
+  const child = spawn(args.python, [script, mode, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve) => {
+    child.on("error", (error) => {
+      console.error(`Optuna baseline skipped: ${error.message}`);
+      resolve(null);
+    });
+    child.on("close", (code) => {
+      if (code === 0) resolve(JSON.parse(stdout));
+      else {
+        console.error(`Optuna baseline failed (exit ${String(code)}):\n${stderr.slice(-2000)}`);
+        resolve(null);
+      }
+    });
+  });
+}
+
+/** A sampler that adds up the milliseconds spent in another. */
+class TimedSampler implements Sampler {
+  ms = 0;
+  readonly #inner: TPESampler;
+  constructor(inner: TPESampler) {
+    this.#inner = inner;
+  }
+  #timed<T>(fn: () => T): T {
+    const start = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.ms += performance.now() - start;
+    }
+  }
+  inferRelativeSearchSpace(context: TrialContext): SearchSpace {
+    return this.#timed(() => this.#inner.inferRelativeSearchSpace(context));
+  }
+  sampleRelative(context: TrialContext, space: SearchSpace) {
+    return this.#timed(() => this.#inner.sampleRelative(context, space));
+  }
+  sampleIndependent(context: TrialContext, name: string, distribution: Distribution) {
+    return this.#timed(() => this.#inner.sampleIndependent(context, name, distribution));
+  }
+}
+
+/** Untimed trials run just before the timed ones, so that V8 has compiled the hot paths. */
+const TIMING_WARMUP = 10;
+
+/**
+ * Sampler ms per trial around trial `at` of 10-D Rosenbrock on [−5, 10]^10: random COMPLETE
+ * trials are imported, `TIMING_WARMUP` trials run untimed, then `repeats` trials are timed.
+ */
+async function tunekitTiming(variant: Variant, at: number, repeats: number): Promise<Timing> {
+  const distributions: Record<string, Distribution> = {};
+  for (let i = 0; i < 10; i++) distributions[`x${i}`] = floatDistribution(`x${i}`, -5, 10);
+  let state = 1;
+  const uniform = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  const trials = Array.from({ length: at - 1 - TIMING_WARMUP }, () => {
+    const x = Array.from({ length: 10 }, () => -5 + 15 * uniform());
+    const params = Object.fromEntries(x.map((v, i) => [`x${i}`, v]));
+    return { state: "COMPLETE" as const, values: [rosenbrock(x)], params, distributions };
+  });
+  const sampler = new TimedSampler(
+    new TPESampler({ seed: 0, multivariate: variant === "multivariate" }),
+  );
+  const study = await createStudy({ sampler });
+  await study.addTrials(trials);
+  const objective = (FUNCTIONS.find((f) => f.name === "rosenbrock10") as BenchFunction).objective;
+  await study.optimize(objective, { nTrials: TIMING_WARMUP });
+  const ms: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    sampler.ms = 0;
+    await study.optimize(objective, { nTrials: 1 });
+    ms.push(sampler.ms);
+  }
+  return { variant, trial: at, ms };
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const lo = Math.floor(position);
+  const hi = Math.ceil(position);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (b - a) * (position - lo);
+}
+
+function summary(values: readonly number[]): { median: number; q1: number; q3: number } | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75) };
+}
+
+function fmt(x: number): string {
+  const abs = Math.abs(x);
+  if (abs >= 1000) return Math.round(x).toLocaleString("en-US");
+  if (abs >= 100) return x.toFixed(1);
+  if (abs >= 10) return x.toFixed(2);
+  return x.toFixed(3);
+}
+
+function cell(values: readonly number[]): string {
+  const s = summary(values);
+  return s === null ? "-" : `${fmt(s.median)} [${fmt(s.q1)}, ${fmt(s.q3)}]`;
+}
+
+function regret(fn: BenchFunction, value: number): number {
+  return fn.nObjectives === 1 ? value - fn.optimum : fn.optimum - value;
+}
+
+function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+function qualityTable(ours: readonly Run[], theirs: readonly Run[]): void {
+  const header = ["function", "budget"];
+  for (const v of variants) header.push(`tunekit ${v}`, `Optuna ${v}`, `regret ratio ${v}`);
+  const rows: string[][] = [];
+  let wins = 0;
+  let losses = 0;
+  for (const fn of functions) {
+    for (const budget of budgetsOf(fn)) {
+      const row = [fn.name, String(budget)];
+      for (const variant of variants) {
+        const pick = (runs: readonly Run[]) =>
+          runs
+            .filter((r) => r.function === fn.name && r.variant === variant)
+            .map((r) => r.best[String(budget)] as number);
+        const a = pick(ours);
+        const b = pick(theirs);
+        const ra = summary(a.map((v) => regret(fn, v)));
+        const rb = summary(b.map((v) => regret(fn, v)));
+        const ratio = ra !== null && rb !== null && rb.median > 0 ? ra.median / rb.median : null;
+        if (ratio !== null) {
+          if (ratio < 1) wins++;
+          else if (ratio > 1) losses++;
+        }
+        row.push(cell(a), cell(b), ratio === null ? "-" : `${ratio.toFixed(2)}`);
+      }
+      rows.push(row);
+    }
+  }
+  printTable(header, rows);
+  console.log(
+    `\nregret ratio = median regret of tunekit / median regret of Optuna (< 1: tunekit better); ` +
+      `tunekit better in ${wins}, worse in ${losses} cells. zdt1 shows hypervolume (max ${fmt(120 + 2 / 3)}).`,
+  );
+}
+
+function timingTable(ours: readonly Timing[], theirs: readonly Timing[]): void {
+  const rows = variants.map((variant) => {
+    const a = summary(ours.find((t) => t.variant === variant)?.ms ?? []);
+    const b = summary(theirs.find((t) => t.variant === variant)?.ms ?? []);
+    const ratio = a !== null && b !== null ? b.median / a.median : null;
+    return [
+      variant,
+      a === null ? "-" : `${a.median.toFixed(2)} ms`,
+      b === null ? "-" : `${b.median.toFixed(1)} ms`,
+      ratio === null ? "-" : `${ratio.toFixed(0)}×`,
+      ratio === null ? "n/a" : ratio >= 10 ? "met" : "NOT met",
+    ];
+  });
+  printTable(
+    [
+      "variant",
+      `tunekit (trial ${TIMING_AT})`,
+      `Optuna (trial ${TIMING_AT})`,
+      "speed-up",
+      "goal ≥10×",
+    ],
+    rows,
+  );
+}
+
+async function quality(started: number): Promise<void> {
+  const saved = args["optuna-from"];
+  const optunaQuality = args["no-optuna"]
+    ? Promise.resolve(null)
+    : saved !== undefined
+      ? Promise.resolve({
+          runs: (JSON.parse(readFileSync(saved, "utf8")) as { optuna: Run[] }).optuna.filter(
+            (r) => r.seed < nSeeds,
+          ),
+        })
+      : runOptuna("quality", [
+          ...["--functions", functions.map((f) => f.name).join(",")],
+          ...["--variants", variants.join(",")],
+          ...["--seeds", `0-${nSeeds - 1}`],
+          ...["--budgets", BUDGETS.join(",")],
+          ...["--zdt1-budgets", ZDT1_BUDGETS.join(",")],
+        ]);
+  const ours: Run[] = [];
+  for (const fn of functions) {
+    for (const variant of variants) {
+      for (const seed of seeds) ours.push(await tunekitRun(fn, variant, seed));
+    }
+    console.error(
+      `tunekit ${fn.name} done (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
+  }
+  const theirs = ((await optunaQuality) as { runs: Run[] } | null)?.runs ?? [];
+  console.error(`Optuna done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(
+    `\n## Best value after N trials: median [25th, 75th percentile] over ${nSeeds} seeds\n`,
+  );
+  qualityTable(ours, theirs);
+  if (args.save !== undefined) {
+    writeFileSync(args.save, `${JSON.stringify({ tunekit: ours, optuna: theirs })}\n`);
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (!args["no-quality"]) await quality(started);
+  if (!args["no-timing"]) {
+    const oursTiming: Timing[] = [];
+    for (const variant of variants) {
+      oursTiming.push(await tunekitTiming(variant, TIMING_AT, TIMING_REPEATS));
+    }
+    const theirsTiming = args["no-optuna"]
+      ? null
+      : ((await runOptuna("timing", [
+          ...["--at", String(TIMING_AT)],
+          ...["--repeats", String(TIMING_REPEATS)],
+          ...["--variants", variants.join(",")],
+        ])) as { timing: Timing[] } | null);
+    console.log(
+      `\n## Sampler time per trial at trial ${TIMING_AT} of 10-D Rosenbrock ` +
+        `(median of ${TIMING_REPEATS} trials)\n`,
+    );
+    timingTable(oursTiming, theirsTiming?.timing ?? []);
+  }
+  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s in all)`);
+}
+
+await main();
+
+export type { FrozenTrial };
