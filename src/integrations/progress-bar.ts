@@ -23,7 +23,7 @@ export function terminalProgress(total: number | null): ProgressReporter {
         if (now - last < PLAIN_INTERVAL_MS && done !== total) return;
         last = now;
         stream.write(
-          `tunekit: ${done}${total === null ? "" : `/${total}`} trials, best ${formatBest(bestValue)}\n`,
+          `tunekit: ${done}${total === null ? "" : `/${total}`} ${total === null && done === 1 ? "trial" : "trials"}, best ${formatBest(bestValue)}\n`,
         );
       },
       stop() {},
