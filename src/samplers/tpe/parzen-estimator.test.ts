@@ -238,6 +238,45 @@ describe("ParzenEstimator", () => {
     );
   });
 
+  it("evaluates many 1-D kernels through a window without changing the density", () => {
+    // The same data with a one-choice categorical column takes the direct path: a reference.
+    const x = floatDistribution("x", -3, 7);
+    const single = categoricalDistribution("only", ["only"]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -3, max: 7, noNaN: true }), { minLength: 130, maxLength: 400 }),
+        fc.array(fc.double({ min: -3, max: 7, noNaN: true }), { minLength: 1, maxLength: 30 }),
+        fc.boolean(),
+        (values, queries, clustered) => {
+          const data = clustered ? values.map((v) => 2 + (v - 2) / 50) : values;
+          const weights = defaultWeights(data.length);
+          const windowed = new ParzenEstimator(
+            [parzenDimension(x)],
+            Float64Array.from(data),
+            weights,
+            OPTIONS,
+          );
+          const direct = new ParzenEstimator(
+            [parzenDimension(x), parzenDimension(single)],
+            Float64Array.from(data.flatMap((v) => [v, 0])),
+            weights,
+            OPTIONS,
+          );
+          const points = Float64Array.from(queries);
+          const pairs = Float64Array.from(queries.flatMap((q) => [q, 0]));
+          for (const weighted of [false, true]) {
+            const a = windowed.logPdf(points, points.length, weighted);
+            const b = direct.logPdf(pairs, points.length, weighted);
+            a.forEach((v, i) => {
+              expect(Math.abs(v - (b[i] as number))).toBeLessThan(1e-10);
+            });
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it("weights observations: Optuna's default weights fade the oldest beyond 25", () => {
     expect(Array.from(defaultWeights(3))).toEqual([1, 1, 1]);
     const w = defaultWeights(30);

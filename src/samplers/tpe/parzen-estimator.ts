@@ -33,8 +33,11 @@
  * weights ∝ w_k · Π_d σ_kd/r_d, which gives every kernel the same peak height instead of the
  * same mass. TPE compares l and g with the latter: see `candidate-selector.ts`.
  */
+
+import { argsort } from "../../math/argsort.js";
 import { logNormalCdf, logNormalMass, truncatedNormalQuantile } from "../../math/normal.js";
 import type { Rng } from "../../math/random.js";
+import { KernelWindow, WINDOW_MIN_KERNELS } from "./kernel-window.js";
 import { cellOf, type ParzenDimension, snapInternal } from "./parzen-dimension.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -99,6 +102,8 @@ export class ParzenEstimator {
   readonly #kernels: readonly Kernels[];
   /** When every dimension is continuous: centres and inverse bandwidths, K × D row-major. */
   readonly #continuous: { readonly mus: Float64Array; readonly inverseSigmas: Float64Array } | null;
+  /** One continuous dimension with many kernels: evaluated through a window. */
+  readonly #window: KernelWindow | null = null;
   readonly #withPrior: boolean;
 
   /**
@@ -165,6 +170,11 @@ export class ParzenEstimator {
     for (let k = 0; k < K; k++) {
       this.#baseMixture[k] = (this.#logWeights[k] as number) - (normalizers[k] as number);
       this.#baseBandwidth[k] = (volume[k] as number) - logTotal - (normalizers[k] as number);
+    }
+    const only = this.#kernels[0];
+    if (D === 1 && this.#continuous !== null && K >= WINDOW_MIN_KERNELS && only !== undefined) {
+      const { mus, sigmas } = only as NumericKernels;
+      this.#window = new KernelWindow(mus, sigmas, [this.#baseMixture, this.#baseBandwidth]);
     }
   }
 
@@ -299,6 +309,13 @@ export class ParzenEstimator {
     const K = this.nComponents;
     const result = out ?? new Float64Array(count);
     const base = bandwidthWeighted ? this.#baseBandwidth : this.#baseMixture;
+    if (this.#window !== null) {
+      const weighting = bandwidthWeighted ? 1 : 0;
+      for (let i = 0; i < count; i++) {
+        result[i] = this.#window.logSumExp(points[i] as number, weighting);
+      }
+      return result;
+    }
     if (this.#continuous !== null) {
       this.#continuousLogPdf(this.#continuous, base, points, count, result);
       return result;
@@ -426,64 +443,6 @@ function neighbourBandwidths(
       else if (r === K - 1) sigma = mu - left;
     }
     out[k] = sigma;
-  }
-}
-
-/**
- * Writes into `order` the indices of `values` sorted ascending: quicksort with a median-of-3
- * pivot and insertion sort for short runs, on an explicit stack. Twice as fast as a native
- * sort followed by a binary search for each rank, and without a comparator callback.
- * Deterministic, though not stable.
- */
-function argsort(values: Float64Array, order: Int32Array): void {
-  const n = values.length;
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Recursing into the smaller part keeps the stack under 2·log2(n) entries.
-  const stack = new Int32Array(128);
-  let top = 0;
-  stack[top++] = 0;
-  stack[top++] = n - 1;
-  while (top > 0) {
-    let hi = stack[--top] as number;
-    let lo = stack[--top] as number;
-    while (hi - lo > 16) {
-      const a = values[order[lo] as number] as number;
-      const b = values[order[(lo + hi) >>> 1] as number] as number;
-      const c = values[order[hi] as number] as number;
-      const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c)); // median of 3
-      let i = lo;
-      let j = hi;
-      while (i <= j) {
-        while ((values[order[i] as number] as number) < pivot) i++;
-        while ((values[order[j] as number] as number) > pivot) j--;
-        if (i <= j) {
-          const t = order[i] as number;
-          order[i] = order[j] as number;
-          order[j] = t;
-          i++;
-          j--;
-        }
-      }
-      if (j - lo < hi - i) {
-        stack[top++] = i;
-        stack[top++] = hi;
-        hi = j;
-      } else {
-        stack[top++] = lo;
-        stack[top++] = j;
-        lo = i;
-      }
-    }
-    for (let i = lo + 1; i <= hi; i++) {
-      const t = order[i] as number;
-      const v = values[t] as number;
-      let j = i - 1;
-      while (j >= lo && (values[order[j] as number] as number) > v) {
-        order[j + 1] = order[j] as number;
-        j--;
-      }
-      order[j + 1] = t;
-    }
   }
 }
 
