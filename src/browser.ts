@@ -3,7 +3,7 @@
  * URL is a clear error: a browser cannot open one).
  */
 import { bindStudyFunctions } from "./core/studies.js";
-import { RandomSampler } from "./samplers/random-sampler.js";
+import { TPESampler } from "./samplers/tpe/tpe-sampler.js";
 import { redactUrl, resolveCommonStorage } from "./storages/resolve-memory.js";
 import type { Storage } from "./storages/storage.js";
 import { bindTransferFunctions } from "./storages/transfer/transfer-functions.js";
@@ -20,7 +20,17 @@ async function openStorage(storage: string | Storage | undefined): Promise<Stora
 
 export const { createStudy, loadStudy, deleteStudy, listStudies } = bindStudyFunctions({
   openStorage,
-  defaultSampler: () => new RandomSampler(),
+  defaultSampler: () => new TPESampler(),
 });
 
 export const { copyStudy, exportStudy, importStudy } = bindTransferFunctions(openStorage);
+
+/** In a browser there is no file system: checkpoints go to a `MemoryArtifactStore`. */
+export class FileArtifactStore {
+  constructor(directory: string) {
+    throw new TypeError(
+      `FileArtifactStore(${JSON.stringify(directory)}): a browser has no file system; ` +
+        "use MemoryArtifactStore or an ArtifactStore of your own",
+    );
+  }
+}

@@ -4,17 +4,18 @@
  */
 import { bindStudyFunctions } from "./core/studies.js";
 import { terminalProgress } from "./integrations/progress-bar.js";
-import { RandomSampler } from "./samplers/random-sampler.js";
+import { TPESampler } from "./samplers/tpe/tpe-sampler.js";
 import { openNodeStorage } from "./storages/resolve-node.js";
 
 export * from "./public.js";
 
 export const { createStudy, loadStudy, deleteStudy, listStudies } = bindStudyFunctions({
   openStorage: openNodeStorage,
-  defaultSampler: () => new RandomSampler(),
+  defaultSampler: () => new TPESampler(),
   progress: terminalProgress,
 });
 
+export { FileArtifactStore } from "./integrations/file-artifact-store.js";
 export type {
   CopyStudyOptions,
   ExportStudyOptions,

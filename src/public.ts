@@ -44,8 +44,8 @@ export type {
   LoadStudyOptions,
   StudySummary,
 } from "./core/studies.js";
-export { type EnqueueOptions, Study, type TellResult } from "./core/study.js";
-export { Trial } from "./core/trial.js";
+export { type EnqueueOptions, Study, type TellOptions, type TellResult } from "./core/study.js";
+export { intermediateVectors, Trial } from "./core/trial.js";
 export type { TrialToAdd } from "./core/trial-import.js";
 export type { Attrs, JsonValue, StudyDirection, TrialState } from "./core/types.js";
 export { fromUnit, toUnit } from "./core/unit-transform.js";
@@ -62,7 +62,22 @@ export {
 export { ThresholdPruner, type ThresholdPrunerOptions } from "./pruners/threshold-pruner.js";
 export { WilcoxonPruner, type WilcoxonPrunerOptions } from "./pruners/wilcoxon-pruner.js";
 export { BruteForceSampler } from "./samplers/brute-force-sampler.js";
+export {
+  CmaEsSampler,
+  type CmaEsSamplerOptions,
+  type RestartStrategy,
+} from "./samplers/cmaes/index.js";
+export { DESampler, type DESamplerOptions, type DEStrategy } from "./samplers/de/index.js";
+export { GASampler, type GASamplerOptions } from "./samplers/ga/index.js";
 export { GridSampler, type GridSamplerOptions } from "./samplers/grid-sampler.js";
+export {
+  type CrossoverName,
+  type CrossoverParams,
+  NSGAIIISampler,
+  type NSGAIIISamplerOptions,
+  NSGAIISampler,
+  type NSGAIISamplerOptions,
+} from "./samplers/nsga/index.js";
 export { PartialFixedSampler } from "./samplers/partial-fixed-sampler.js";
 export { QMCSampler, type QMCSamplerOptions } from "./samplers/qmc-sampler.js";
 export { RandomSampler, type RandomSamplerOptions } from "./samplers/random-sampler.js";
@@ -72,6 +87,25 @@ export type {
   Sampler,
   TrialPreparation,
 } from "./samplers/sampler.js";
+export { TPESampler, type TPESamplerOptions } from "./samplers/tpe/tpe-sampler.js";
+export type { ArtifactStore } from "./schedulers/artifact-store.js";
+export { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./schedulers/checkpoint.js";
+export { MemoryArtifactStore } from "./schedulers/memory-artifact-store.js";
+export type { HyperparamMutation } from "./schedulers/pbt-explore.js";
+export {
+  type PbtMemberLineage,
+  type PbtRound,
+  type PbtSegment,
+  pbtLineage,
+  pbtSchedule,
+} from "./schedulers/pbt-lineage.js";
+export type { PbtMember, PbtStepResult } from "./schedulers/pbt-member.js";
+export {
+  PBTScheduler,
+  type PBTSchedulerOptions,
+  type PbtDecision,
+  type PbtStudy,
+} from "./schedulers/pbt-scheduler.js";
 export { MemoryStorage } from "./storages/memory/memory-storage.js";
 export type {
   Storage,

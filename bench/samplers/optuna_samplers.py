@@ -1,19 +1,20 @@
-"""Optuna's TPESampler on the benchmark functions of ../shared/bench/README.md.
+"""Optuna's samplers on the benchmark functions of ../shared/bench/README.md.
 
 The baseline of bench/samplers/run.ts, which defines the same functions in TypeScript
 (bench/samplers/functions.ts). Two modes, each printing one JSON object on standard output:
 
-- quality: for each function, variant ("default" or "multivariate") and seed, the best value
+- quality: for each function, sampler (tpe, tpe-mv, cmaes, nsga2, random; a sampler runs only
+  where Optuna supports it: cmaes on one objective, nsga2 on several) and seed, the best value
   (hypervolume for zdt1) after each budget:
-  {"optuna": "3.1.0", "runs": [{"function": "branin", "variant": "default", "seed": 0,
+  {"optuna": "3.1.0", "runs": [{"function": "branin", "sampler": "tpe", "seed": 0,
   "best": {"50": 0.61, "100": 0.43}}, ...]}
 - timing: sampler milliseconds per trial around trial N of a 10-D problem (random COMPLETE
-  trials imported, then 10 untimed trials, then the timed ones), for each variant:
-  {"optuna": "3.1.0", "timing": [{"variant": "multivariate", "trial": 1000, "ms": [...]}]}
+  trials imported, then 10 untimed trials, then the timed ones), for each sampler:
+  {"optuna": "3.1.0", "timing": [{"sampler": "tpe-mv", "trial": 1000, "ms": [...]}]}
 
 Usage:
   /usr/bin/python3 bench/samplers/optuna_samplers.py quality --functions branin,mixed
-      --variants default,multivariate --seeds 0-9 --budgets 50,100,200 [--jobs 2]
+      --samplers tpe,tpe-mv,cmaes --seeds 0-9 --budgets 50,100,200 [--jobs 2]
   /usr/bin/python3 bench/samplers/optuna_samplers.py timing --at 1000 --repeats 20
 """
 
@@ -111,15 +112,34 @@ def hypervolume_2d(points, reference):
     return volume
 
 
-def make_sampler(variant, seed):
-    return optuna.samplers.TPESampler(seed=seed, multivariate=(variant == "multivariate"))
+def make_sampler(name, seed):
+    if name == "tpe":
+        return optuna.samplers.TPESampler(seed=seed)
+    if name == "tpe-mv":
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True)
+    if name == "cmaes":
+        return optuna.samplers.CmaEsSampler(seed=seed)
+    if name == "nsga2":
+        return optuna.samplers.NSGAIISampler(seed=seed)
+    if name == "random":
+        return optuna.samplers.RandomSampler(seed=seed)
+    raise ValueError(f"unknown sampler {name}")
+
+
+def supports(name, n_objectives):
+    """cmaes optimizes one objective; nsga2 is run on several only."""
+    if name == "cmaes":
+        return n_objectives == 1
+    if name == "nsga2":
+        return n_objectives > 1
+    return True
 
 
 def quality_run(job):
-    name, variant, seed, budgets = job
+    name, sampler, seed, budgets = job
     objective, n_objectives = FUNCTIONS[name]
     directions = ["minimize"] * n_objectives
-    study = optuna.create_study(directions=directions, sampler=make_sampler(variant, seed))
+    study = optuna.create_study(directions=directions, sampler=make_sampler(sampler, seed))
     best = {}
     done = 0
     for budget in sorted(budgets):
@@ -130,7 +150,7 @@ def quality_run(job):
             best[str(budget)] = min(v[0] for v in values)
         else:
             best[str(budget)] = hypervolume_2d(values, ZDT1_REFERENCE)
-    return {"function": name, "variant": variant, "seed": seed, "best": best}
+    return {"function": name, "sampler": sampler, "seed": seed, "best": best}
 
 
 class TimedSampler(optuna.samplers.BaseSampler):
@@ -165,9 +185,9 @@ class TimedSampler(optuna.samplers.BaseSampler):
 TIMING_WARMUP = 10
 
 
-def timing(at, repeats, variants):
+def timing(at, repeats, samplers):
     results = []
-    for variant in variants:
+    for name in samplers:
         rng = random.Random(0)
         distributions = {
             f"x{i}": optuna.distributions.FloatDistribution(-5, 10) for i in range(10)
@@ -180,7 +200,7 @@ def timing(at, repeats, variants):
             trials.append(
                 optuna.trial.create_trial(params=params, distributions=distributions, value=value)
             )
-        sampler = TimedSampler(make_sampler(variant, 0))
+        sampler = TimedSampler(make_sampler(name, 0))
         study = optuna.create_study(sampler=sampler)
         study.add_trials(trials)
         study.optimize(rosenbrock10, n_trials=TIMING_WARMUP)
@@ -189,7 +209,7 @@ def timing(at, repeats, variants):
             sampler.seconds = 0.0
             study.optimize(rosenbrock10, n_trials=1)
             ms.append(sampler.seconds * 1000)
-        results.append({"variant": variant, "trial": at, "ms": ms})
+        results.append({"sampler": name, "trial": at, "ms": ms})
     return results
 
 
@@ -204,7 +224,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["quality", "timing"])
     parser.add_argument("--functions", default=",".join(FUNCTIONS))
-    parser.add_argument("--variants", default="default,multivariate")
+    parser.add_argument("--samplers", default="tpe,tpe-mv")
     parser.add_argument("--seeds", default="0-9")
     parser.add_argument("--budgets", default="50,100,200")
     parser.add_argument("--zdt1-budgets", default="50,100,200,300")
@@ -212,17 +232,18 @@ def main():
     parser.add_argument("--at", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
-    variants = args.variants.split(",")
+    samplers = args.samplers.split(",")
     report = {"optuna": optuna.__version__}
     if args.mode == "timing":
-        report["timing"] = timing(args.at, args.repeats, variants)
+        report["timing"] = timing(args.at, args.repeats, samplers)
     else:
         budgets = [int(b) for b in args.budgets.split(",")]
         zdt1_budgets = [int(b) for b in args.zdt1_budgets.split(",")]
         jobs = [
-            (name, variant, seed, zdt1_budgets if name == "zdt1" else budgets)
+            (name, sampler, seed, zdt1_budgets if name == "zdt1" else budgets)
             for name in args.functions.split(",")
-            for variant in variants
+            for sampler in samplers
+            if supports(sampler, FUNCTIONS[name][1])
             for seed in seeds_of(args.seeds)
         ]
         with multiprocessing.Pool(args.jobs) as pool:
@@ -230,7 +251,7 @@ def main():
             for run in pool.imap_unordered(quality_run, jobs):
                 runs.append(run)
                 print(
-                    f"optuna {run['function']} {run['variant']} seed {run['seed']}: {run['best']}",
+                    f"optuna {run['function']} {run['sampler']} seed {run['seed']}: {run['best']}",
                     file=sys.stderr,
                 )
         report["runs"] = runs

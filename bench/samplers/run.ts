@@ -1,23 +1,31 @@
 /**
- * Sample efficiency and sampler time of tunekit's TPESampler against Optuna 3.1's, in one run.
+ * Sample efficiency and sampler time of tunekit's samplers against Optuna 3.1's, in one run.
  *
- * Quality: the functions of ../shared/bench/README.md (bench/samplers/functions.ts), for the
- * default (univariate) and multivariate variants, over the same seeds and budgets; prints per
- * function and budget the median [25th, 75th percentile] of the best value (hypervolume for
- * zdt1) and the ratio of median regrets, tunekit / Optuna (below 1: tunekit is better).
+ * Quality: the functions of ../shared/bench/README.md (bench/samplers/functions.ts), for each
+ * sampler of `--samplers` (names in samplers.ts: tpe, tpe-mv, …) and each Optuna sampler of
+ * `--optuna-samplers` (default: the twins of the tunekit ones, and tpe), over the same seeds
+ * and budgets; prints per function and budget the median [25th, 75th percentile] of the best
+ * value (hypervolume for zdt1) and the ratio of median regrets, tunekit / Optuna (below 1:
+ * tunekit is better), against the Optuna sampler of the same algorithm or, for an algorithm
+ * Optuna 3.1 lacks, against the best of the Optuna samplers run.
  * Optuna runs in bench/samplers/optuna_samplers.py with /usr/bin/python3, in parallel with the
  * tunekit runs (their results do not depend on timing).
  *
+ * `--concurrency N` runs N of tunekit's trials at once, each objective taking a few ms of wall
+ * time, so each ask sees the others running with their params, as with N workers (results
+ * then depend on timing); Optuna's side stays sequential.
+ *
  * Time: sampler milliseconds per trial around trial N (default 1000) of a 10-D problem, for
- * both variants: random COMPLETE trials are imported, 10 trials run untimed (warm-up), then
+ * each sampler and its Optuna twin: random COMPLETE trials are imported, 10 trials run untimed (warm-up), then
  * each timed trial is one call of optimize; only the sampler's calls are timed, in both
  * libraries (the median is printed). Runs alone, after quality.
  *
  * Usage: npx tsx bench/samplers/run.ts [--quick] [--seeds 10] [--functions branin,mixed]
- *        [--variants default,multivariate] [--no-optuna] [--no-timing] [--no-quality] [--at 1000]
+ *        [--samplers tpe,tpe-mv] [--optuna-samplers tpe,cmaes] [--concurrency 1] [--no-optuna] [--no-timing] [--no-quality] [--at 1000]
  *        [--save results.json] [--optuna-from results.json]
- * `--save` writes every run; `--optuna-from` reuses the Optuna runs of such a file instead of
- * running Optuna again (when iterating on tunekit; the default runs both in the same run).
+ * `--save` writes every run; `--optuna-from` reuses the Optuna runs of such a file (or the
+ * output of `optuna_samplers.py quality`) instead of running Optuna again (when iterating on
+ * tunekit; the default runs both in the same run).
  */
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -30,25 +38,27 @@ import {
   floatDistribution,
   type Sampler,
   type SearchSpace,
+  type StudySnapshot,
   setLogLevel,
+  type Trial,
   type TrialContext,
+  type TrialState,
 } from "../../src/index.js";
 import { hypervolume } from "../../src/multiobjective/hypervolume.js";
-import { TPESampler } from "../../src/samplers/tpe/index.js";
 import { type BenchFunction, FUNCTIONS, rosenbrock, ZDT1_REFERENCE } from "./functions.js";
-
-type Variant = "default" | "multivariate";
+import { type BenchSampler, benchSampler, OPTUNA_SAMPLERS, runsOn } from "./samplers.js";
 
 interface Run {
   readonly function: string;
-  readonly variant: Variant;
+  /** A name of samplers.ts (tunekit) or of optuna_samplers.py (Optuna). */
+  readonly sampler: string;
   readonly seed: number;
   /** Best value (hypervolume for zdt1) by budget. */
   readonly best: Readonly<Record<string, number>>;
 }
 
 interface Timing {
-  readonly variant: Variant;
+  readonly sampler: string;
   readonly trial: number;
   readonly ms: readonly number[];
 }
@@ -58,7 +68,9 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     seeds: { type: "string" },
     functions: { type: "string" },
-    variants: { type: "string", default: "default,multivariate" },
+    samplers: { type: "string", default: "tpe,tpe-mv" },
+    concurrency: { type: "string", default: "1" },
+    "optuna-samplers": { type: "string" },
     "no-optuna": { type: "boolean", default: false },
     "no-timing": { type: "boolean", default: false },
     "no-quality": { type: "boolean", default: false },
@@ -79,8 +91,24 @@ const functionNames = (
   .filter((s) => s.length > 0);
 const functions =
   functionNames.length === 0 ? FUNCTIONS : FUNCTIONS.filter((f) => functionNames.includes(f.name));
-const variants = args.variants.split(",") as Variant[];
+const samplers = args.samplers.split(",").map(benchSampler);
+const optunaSamplers = (
+  args["optuna-samplers"] ??
+  [
+    ...new Set([...samplers.flatMap((s) => (s.optunaTwin === null ? [] : [s.optunaTwin])), "tpe"]),
+  ].join(",")
+).split(",");
+for (const name of optunaSamplers) {
+  if (!(OPTUNA_SAMPLERS as readonly string[]).includes(name)) {
+    throw new RangeError(
+      `--optuna-samplers: unknown sampler "${name}" (known: ${OPTUNA_SAMPLERS.join(", ")})`,
+    );
+  }
+}
+
 const TIMING_AT = Number(args.at);
+/** Trials run at once, as that many workers would: each ask sees the others running. */
+const CONCURRENCY = Number(args.concurrency);
 const TIMING_REPEATS = QUICK ? 8 : 20;
 const seeds = Array.from({ length: nSeeds }, (_, i) => i);
 
@@ -90,8 +118,22 @@ function budgetsOf(fn: BenchFunction): number[] {
   return fn.nObjectives === 1 ? BUDGETS : ZDT1_BUDGETS;
 }
 
-async function tunekitRun(fn: BenchFunction, variant: Variant, seed: number): Promise<Run> {
-  const sampler = new TPESampler({ seed, multivariate: variant === "multivariate" });
+/**
+ * The objective, taking 2–6 ms of wall time after its suggests, so that concurrent trials
+ * overlap as a real (slow) objective's would and their params reach the other asks.
+ */
+function slowed(
+  objective: BenchFunction["objective"],
+): (trial: Trial) => Promise<number | number[]> {
+  return async (trial) => {
+    const value = objective(trial);
+    await new Promise((resolve) => setTimeout(resolve, 2 + ((trial.number * 7919) % 5)));
+    return value;
+  };
+}
+
+async function tunekitRun(fn: BenchFunction, bench: BenchSampler, seed: number): Promise<Run> {
+  const sampler = bench.make(seed);
   const study = await createStudy(
     fn.nObjectives === 1
       ? { direction: "minimize", sampler }
@@ -100,7 +142,10 @@ async function tunekitRun(fn: BenchFunction, variant: Variant, seed: number): Pr
   const best: Record<string, number> = {};
   let done = 0;
   for (const budget of budgetsOf(fn)) {
-    await study.optimize(fn.objective, { nTrials: budget - done });
+    await study.optimize(CONCURRENCY > 1 ? slowed(fn.objective) : fn.objective, {
+      nTrials: budget - done,
+      concurrency: CONCURRENCY,
+    });
     done = budget;
     const values = (await study.trials())
       .filter((t) => t.state === "COMPLETE")
@@ -110,7 +155,7 @@ async function tunekitRun(fn: BenchFunction, variant: Variant, seed: number): Pr
         ? Math.min(...values.map((v) => v[0] as number))
         : hypervolume(values, ZDT1_REFERENCE);
   }
-  return { function: fn.name, variant, seed, best };
+  return { function: fn.name, sampler: bench.name, seed, best };
 }
 
 /** Runs the Optuna script in `mode`; null (with the reason on stderr) when it cannot run. */
@@ -143,8 +188,8 @@ function runOptuna(mode: "quality" | "timing", extra: string[]): Promise<unknown
 /** A sampler that adds up the milliseconds spent in another. */
 class TimedSampler implements Sampler {
   ms = 0;
-  readonly #inner: TPESampler;
-  constructor(inner: TPESampler) {
+  readonly #inner: Sampler;
+  constructor(inner: Sampler) {
     this.#inner = inner;
   }
   #timed<T>(fn: () => T): T {
@@ -155,11 +200,17 @@ class TimedSampler implements Sampler {
       this.ms += performance.now() - start;
     }
   }
+  prepareTrial(snapshot: StudySnapshot) {
+    return this.#timed(() => this.#inner.prepareTrial?.(snapshot) ?? {});
+  }
   inferRelativeSearchSpace(context: TrialContext): SearchSpace {
-    return this.#timed(() => this.#inner.inferRelativeSearchSpace(context));
+    return this.#timed(() => this.#inner.inferRelativeSearchSpace?.(context) ?? {});
   }
   sampleRelative(context: TrialContext, space: SearchSpace) {
-    return this.#timed(() => this.#inner.sampleRelative(context, space));
+    return this.#timed(() => this.#inner.sampleRelative?.(context, space) ?? { params: {} });
+  }
+  afterTrial(context: TrialContext, state: TrialState, values: readonly number[] | null) {
+    return this.#timed(() => this.#inner.afterTrial?.(context, state, values));
   }
   sampleIndependent(context: TrialContext, name: string, distribution: Distribution) {
     return this.#timed(() => this.#inner.sampleIndependent(context, name, distribution));
@@ -173,7 +224,7 @@ const TIMING_WARMUP = 10;
  * Sampler ms per trial around trial `at` of 10-D Rosenbrock on [−5, 10]^10: random COMPLETE
  * trials are imported, `TIMING_WARMUP` trials run untimed, then `repeats` trials are timed.
  */
-async function tunekitTiming(variant: Variant, at: number, repeats: number): Promise<Timing> {
+async function tunekitTiming(bench: BenchSampler, at: number, repeats: number): Promise<Timing> {
   const distributions: Record<string, Distribution> = {};
   for (let i = 0; i < 10; i++) distributions[`x${i}`] = floatDistribution(`x${i}`, -5, 10);
   let state = 1;
@@ -186,9 +237,7 @@ async function tunekitTiming(variant: Variant, at: number, repeats: number): Pro
     const params = Object.fromEntries(x.map((v, i) => [`x${i}`, v]));
     return { state: "COMPLETE" as const, values: [rosenbrock(x)], params, distributions };
   });
-  const sampler = new TimedSampler(
-    new TPESampler({ seed: 0, multivariate: variant === "multivariate" }),
-  );
+  const sampler = new TimedSampler(bench.make(0));
   const study = await createStudy({ sampler });
   await study.addTrials(trials);
   const objective = (FUNCTIONS.find((f) => f.name === "rosenbrock10") as BenchFunction).objective;
@@ -199,7 +248,7 @@ async function tunekitTiming(variant: Variant, at: number, repeats: number): Pro
     await study.optimize(objective, { nTrials: 1 });
     ms.push(sampler.ms);
   }
-  return { variant, trial: at, ms };
+  return { sampler: bench.name, trial: at, ms };
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -243,57 +292,92 @@ function printTable(header: readonly string[], rows: readonly (readonly string[]
   for (const row of rows) console.log(line(row));
 }
 
+/** The Optuna runs a tunekit sampler is compared with, and how the column says so. */
+function baselineOf(
+  bench: BenchSampler,
+  fn: BenchFunction,
+  budget: number,
+  theirs: readonly Run[],
+): { name: string; regrets: number[] } | null {
+  const regretsOf = (name: string) =>
+    theirs
+      .filter((r) => r.function === fn.name && r.sampler === name)
+      .map((r) => regret(fn, r.best[String(budget)] as number));
+  if (bench.optunaTwin !== null && optunaSamplers.includes(bench.optunaTwin)) {
+    return { name: bench.optunaTwin, regrets: regretsOf(bench.optunaTwin) };
+  }
+  let best: { name: string; regrets: number[]; median: number } | null = null;
+  for (const name of optunaSamplers) {
+    const regrets = regretsOf(name);
+    const s = summary(regrets);
+    if (s !== null && (best === null || s.median < best.median)) {
+      best = { name, regrets, median: s.median };
+    }
+  }
+  return best;
+}
+
 function qualityTable(ours: readonly Run[], theirs: readonly Run[]): void {
   const header = ["function", "budget"];
-  for (const v of variants) header.push(`tunekit ${v}`, `Optuna ${v}`, `regret ratio ${v}`);
+  for (const s of samplers) header.push(`tunekit ${s.name}`);
+  for (const name of optunaSamplers) header.push(`Optuna ${name}`);
+  for (const s of samplers) header.push(`ratio ${s.name}`);
   const rows: string[][] = [];
-  let wins = 0;
-  let losses = 0;
+  const tally = new Map<string, { wins: number; losses: number }>();
   for (const fn of functions) {
     for (const budget of budgetsOf(fn)) {
       const row = [fn.name, String(budget)];
-      for (const variant of variants) {
-        const pick = (runs: readonly Run[]) =>
-          runs
-            .filter((r) => r.function === fn.name && r.variant === variant)
-            .map((r) => r.best[String(budget)] as number);
-        const a = pick(ours);
-        const b = pick(theirs);
-        const ra = summary(a.map((v) => regret(fn, v)));
-        const rb = summary(b.map((v) => regret(fn, v)));
+      const pick = (runs: readonly Run[], name: string) =>
+        runs
+          .filter((r) => r.function === fn.name && r.sampler === name)
+          .map((r) => r.best[String(budget)] as number);
+      for (const s of samplers) row.push(cell(pick(ours, s.name)));
+      for (const name of optunaSamplers) row.push(cell(pick(theirs, name)));
+      for (const s of samplers) {
+        const ra = summary(pick(ours, s.name).map((v) => regret(fn, v)));
+        const baseline = baselineOf(s, fn, budget, theirs);
+        const rb = baseline === null ? null : summary(baseline.regrets);
         const ratio = ra !== null && rb !== null && rb.median > 0 ? ra.median / rb.median : null;
-        if (ratio !== null) {
-          if (ratio < 1) wins++;
-          else if (ratio > 1) losses++;
-        }
-        row.push(cell(a), cell(b), ratio === null ? "-" : `${ratio.toFixed(2)}`);
+        const count = tally.get(s.name) ?? { wins: 0, losses: 0 };
+        if (ratio !== null && ratio < 1) count.wins++;
+        if (ratio !== null && ratio > 1) count.losses++;
+        tally.set(s.name, count);
+        const against =
+          baseline !== null && baseline.name !== s.optunaTwin ? ` (${baseline.name})` : "";
+        row.push(ratio === null ? "-" : `${ratio.toFixed(2)}${against}`);
       }
       rows.push(row);
     }
   }
   printTable(header, rows);
   console.log(
-    `\nregret ratio = median regret of tunekit / median regret of Optuna (< 1: tunekit better); ` +
-      `tunekit better in ${wins}, worse in ${losses} cells. zdt1 shows hypervolume (max ${fmt(120 + 2 / 3)}).`,
+    "\nratio = median regret of tunekit / median regret of the Optuna sampler of the same " +
+      "algorithm, or of the best Optuna sampler run (named) where Optuna 3.1 has none (< 1: " +
+      `tunekit better). zdt1 shows hypervolume (max ${fmt(120 + 2 / 3)}).`,
   );
+  for (const [name, { wins, losses }] of tally) {
+    console.log(`tunekit ${name}: better in ${wins}, worse in ${losses} cells`);
+  }
 }
 
 function timingTable(ours: readonly Timing[], theirs: readonly Timing[]): void {
-  const rows = variants.map((variant) => {
-    const a = summary(ours.find((t) => t.variant === variant)?.ms ?? []);
-    const b = summary(theirs.find((t) => t.variant === variant)?.ms ?? []);
+  const rows = ours.map((timing) => {
+    const bench = benchSampler(timing.sampler);
+    const twin = bench.optunaTwin ?? "tpe";
+    const a = summary(timing.ms);
+    const b = summary(theirs.find((t) => t.sampler === twin)?.ms ?? []);
     const ratio = a !== null && b !== null ? b.median / a.median : null;
     return [
-      variant,
+      timing.sampler,
       a === null ? "-" : `${a.median.toFixed(2)} ms`,
-      b === null ? "-" : `${b.median.toFixed(1)} ms`,
+      b === null ? "-" : `${b.median.toFixed(1)} ms (${twin})`,
       ratio === null ? "-" : `${ratio.toFixed(0)}×`,
       ratio === null ? "n/a" : ratio >= 10 ? "met" : "NOT met",
     ];
   });
   printTable(
     [
-      "variant",
+      "sampler",
       `tunekit (trial ${TIMING_AT})`,
       `Optuna (trial ${TIMING_AT})`,
       "speed-up",
@@ -303,27 +387,32 @@ function timingTable(ours: readonly Timing[], theirs: readonly Timing[]): void {
   );
 }
 
+/** Optuna's runs from a file of `--save`, or the output of `optuna_samplers.py quality`. */
+function savedOptunaRuns(path: string): Run[] {
+  const saved = JSON.parse(readFileSync(path, "utf8")) as { optuna: unknown; runs?: Run[] };
+  return Array.isArray(saved.optuna) ? (saved.optuna as Run[]) : (saved.runs ?? []);
+}
+
 async function quality(started: number): Promise<void> {
   const saved = args["optuna-from"];
   const optunaQuality = args["no-optuna"]
     ? Promise.resolve(null)
     : saved !== undefined
       ? Promise.resolve({
-          runs: (JSON.parse(readFileSync(saved, "utf8")) as { optuna: Run[] }).optuna.filter(
-            (r) => r.seed < nSeeds,
-          ),
+          runs: savedOptunaRuns(saved).filter((r) => r.seed < nSeeds),
         })
       : runOptuna("quality", [
           ...["--functions", functions.map((f) => f.name).join(",")],
-          ...["--variants", variants.join(",")],
+          ...["--samplers", optunaSamplers.join(",")],
           ...["--seeds", `0-${nSeeds - 1}`],
           ...["--budgets", BUDGETS.join(",")],
           ...["--zdt1-budgets", ZDT1_BUDGETS.join(",")],
         ]);
   const ours: Run[] = [];
   for (const fn of functions) {
-    for (const variant of variants) {
-      for (const seed of seeds) ours.push(await tunekitRun(fn, variant, seed));
+    for (const bench of samplers) {
+      if (!runsOn(bench.objectives, fn.nObjectives)) continue;
+      for (const seed of seeds) ours.push(await tunekitRun(fn, bench, seed));
     }
     console.error(
       `tunekit ${fn.name} done (${((performance.now() - started) / 1000).toFixed(0)} s)`,
@@ -344,16 +433,18 @@ async function main(): Promise<void> {
   const started = performance.now();
   if (!args["no-quality"]) await quality(started);
   if (!args["no-timing"]) {
+    const timed = samplers.filter((s) => runsOn(s.objectives, 1));
     const oursTiming: Timing[] = [];
-    for (const variant of variants) {
-      oursTiming.push(await tunekitTiming(variant, TIMING_AT, TIMING_REPEATS));
+    for (const bench of timed) {
+      oursTiming.push(await tunekitTiming(bench, TIMING_AT, TIMING_REPEATS));
     }
+    const twins = [...new Set(timed.map((s) => s.optunaTwin ?? "tpe"))];
     const theirsTiming = args["no-optuna"]
       ? null
       : ((await runOptuna("timing", [
           ...["--at", String(TIMING_AT)],
           ...["--repeats", String(TIMING_REPEATS)],
-          ...["--variants", variants.join(",")],
+          ...["--samplers", twins.join(",")],
         ])) as { timing: Timing[] } | null);
     console.log(
       `\n## Sampler time per trial at trial ${TIMING_AT} of 10-D Rosenbrock ` +

@@ -5,7 +5,7 @@
  *
  * Run with `npm run example` (it builds tunekit first, then imports it by package name).
  */
-import { createStudy, RandomSampler } from "tunekit";
+import { createStudy, TPESampler } from "tunekit";
 import { stratifiedKFold } from "./cross-validation.js";
 import { loadIris } from "./data.js";
 import { irisObjective } from "./objective.js";
@@ -24,7 +24,7 @@ const study = await createStudy({
   storage: STORAGE,
   loadIfExists: true,
   direction: "maximize",
-  sampler: new RandomSampler({ seed: SEED }),
+  sampler: new TPESampler({ seed: SEED }),
 });
 await study.optimize(irisObjective(iris, folds), { nTrials: N_TRIALS, showProgress: true });
 

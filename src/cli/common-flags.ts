@@ -12,6 +12,10 @@ export const SAMPLER_NAMES = [
   "tpe",
   "gp",
   "cmaes",
+  "nsga2",
+  "nsga3",
+  "ga",
+  "de",
 ] as const;
 /** A sampler name `--sampler` takes. */
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
@@ -43,7 +47,7 @@ export const sampler: FlagSpec<SamplerName> = {
   flags: "--sampler <name>",
   description: `the search strategy: ${SAMPLER_NAMES.join(", ")}`,
   parse: oneOf(SAMPLER_NAMES),
-  default: "random",
+  default: "tpe",
 };
 
 /** `--seed N`, the sampler's. */

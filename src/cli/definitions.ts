@@ -1,6 +1,7 @@
 /** The commands of `tunekit`, in the order `tunekit --help` lists them. */
 import type { DefinedCommand } from "./command-spec.js";
 import { run, worker } from "./run-definitions.js";
+import { serve } from "./serve-definitions.js";
 import {
   ask,
   best,
@@ -15,6 +16,7 @@ import {
 // The flags of each command, for its implementation in commands/.
 export type { PrunerName, SamplerName } from "./common-flags.js";
 export type { RunFlags, WorkerFlags } from "./run-definitions.js";
+export type { ServeFlags } from "./serve-definitions.js";
 export type {
   AskFlags,
   BestFlags,
@@ -38,4 +40,5 @@ export const COMMANDS: readonly DefinedCommand[] = [
   deleteSpec,
   ask,
   tell,
+  serve,
 ];

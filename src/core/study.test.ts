@@ -1056,11 +1056,12 @@ describe("report", () => {
     expect(told.intermediateValues).toEqual({});
   });
 
-  it("refuses reports and shouldPrune on a multi-objective study", async () => {
+  it("takes vector reports on a multi-objective study", async () => {
     const study = await createStudy({ directions: ["minimize", "maximize"] });
     const trial = await study.ask();
-    expect(() => trial.report(1, 0)).toThrow(/intermediate values are for single-objective/);
-    expect(() => trial.shouldPrune()).toThrow(/pruning is for single-objective/);
+    expect(() => trial.report(1, 0)).toThrow(/value must be an array of 2 finite numbers/);
+    trial.report([1, 2], 0);
+    expect(trial.shouldPrune()).toBe(false);
   });
 
   it("shouldPrune is false with the default pruner", async () => {

@@ -37,6 +37,12 @@ export interface TrialOutcome {
 /** What `tell` accepts: the objective's value(s), or the state a trial ended in. */
 export type TellResult = number | readonly number[] | "PRUNED" | "FAIL";
 
+/** Options of `tell`. */
+export interface TellOptions {
+  /** Why the trial failed, kept as its fail reason; only with "FAIL". */
+  readonly failReason?: string;
+}
+
 /** Options of `enqueueTrial`. */
 export interface EnqueueOptions {
   readonly userAttrs?: Readonly<Record<string, JsonValue>>;
@@ -286,12 +292,30 @@ export class Study {
   /**
    * Finishes a trial: with its value(s) it is COMPLETE, or give "PRUNED" or "FAIL".
    * Values that are not finite numbers, one per direction, fail the trial (logged).
+   * A failed trial may say why: `tell(trial, "FAIL", { failReason })` keeps the reason as
+   * its `fail_reason` system attr, as the trials an objective's error fails do.
    * @example
    * const trial = await study.ask();
    * await study.tell(trial, trial.suggestFloat("x", 0, 1) ** 2);
+   * await study.tell(await study.ask(), "FAIL", { failReason: "out of memory" });
    */
-  async tell(trial: Trial | number, result: TellResult): Promise<FrozenTrial> {
-    const [told] = await this.tellMany([{ trial, result }]);
+  async tell(
+    trial: Trial | number,
+    result: TellResult,
+    options: TellOptions = {},
+  ): Promise<FrozenTrial> {
+    const { failReason } = options;
+    if (failReason === undefined) {
+      const [told] = await this.tellMany([{ trial, result }]);
+      return told as FrozenTrial;
+    }
+    if (result !== "FAIL") {
+      throw new TypeError(`tell: failReason goes with "FAIL" only, got ${JSON.stringify(result)}`);
+    }
+    if (typeof failReason !== "string") {
+      throw new TypeError(`tell: failReason must be a string, got ${typeof failReason}`);
+    }
+    const [told] = await this.finishTrials([{ trial, state: "FAIL", values: null, failReason }]);
     return told as FrozenTrial;
   }
 

@@ -151,21 +151,32 @@ export class Trial {
   }
 
   /**
-   * Records an intermediate value (a validation score after an epoch, say) at `step`.
-   * A step reported twice keeps its first value, as in Optuna.
+   * Records an intermediate value (a validation score after an epoch, say) at `step`: a
+   * number, or in a study with several objectives one number per objective. A step reported
+   * twice keeps its first value, as in Optuna.
+   *
+   * Vectors are kept as the system attr `intermediate_vectors` ({ step: [v1, v2, …] }, see
+   * `intermediateVectors`), so that `intermediateValues` stays a map of numbers for every
+   * reader and the storages need no new column; the median, percentile, successive-halving
+   * and Hyperband pruners decide from them.
    * @example
    * trial.report(accuracy, epoch);
+   * trial.report([error, latencyMs], epoch); // directions: ["minimize", "minimize"]
    */
-  report(value: number, step: number): void {
+  report(value: number | readonly number[], step: number): void {
     this.#checkRunning();
-    if (this.#host.directions.length > 1) {
-      throw new TypeError("trial.report: intermediate values are for single-objective studies");
-    }
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new TypeError(`trial.report: value must be a finite number, got ${String(value)}`);
-    }
+    const m = this.#host.directions.length;
     if (!Number.isSafeInteger(step) || step < 0) {
       throw new TypeError(`trial.report: step must be a non-negative integer, got ${String(step)}`);
+    }
+    if (m > 1) {
+      this.#reportVector(value, step, m);
+      return;
+    }
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      throw new TypeError(
+        `trial.report: value must be a finite number, got ${describeReported(value)}`,
+      );
     }
     if (step in this.#intermediateValues) {
       logger.warn(
@@ -178,17 +189,37 @@ export class Trial {
     this.#changed();
   }
 
+  #reportVector(value: number | readonly number[], step: number, m: number): void {
+    if (
+      !Array.isArray(value) ||
+      value.length !== m ||
+      !value.every((v) => typeof v === "number" && Number.isFinite(v))
+    ) {
+      throw new TypeError(
+        `trial.report: this study has ${m} objectives; value must be an array of ${m} finite ` +
+          `numbers, got ${describeReported(value)}`,
+      );
+    }
+    const known = intermediateVectors(this.liveView());
+    if (step in known) {
+      logger.warn(
+        `trial ${this.number}: step ${step} was already reported; the new value is ignored`,
+      );
+      return;
+    }
+    // A new object each time: trials handed out by toFrozen() keep what they saw.
+    this.setSystemAttrs({ [INTERMEDIATE_VECTORS_ATTR]: { ...known, [step]: [...value] } });
+  }
+
   /**
    * Whether the study's pruner says this trial should stop now, judged from its reports
-   * and those of the other trials.
+   * and those of the other trials. In a study with several objectives, only pruners that
+   * define a rule for them (median, percentile, successive halving, Hyperband, nop) accept it.
    * @example
    * if (trial.shouldPrune()) throw new TrialPruned();
    */
   shouldPrune(): boolean {
     this.#checkRunning();
-    if (this.#host.directions.length > 1) {
-      throw new TypeError("trial.shouldPrune: pruning is for single-objective studies");
-    }
     return this.#host.prune({
       studyName: this.#host.studyName,
       directions: this.#host.directions,
@@ -382,4 +413,27 @@ export class Trial {
       this.#host.markDirty(this);
     }
   }
+}
+
+/** The system attr that keeps the reports of a study with several objectives. */
+export const INTERMEDIATE_VECTORS_ATTR = "intermediate_vectors";
+
+const NO_VECTORS: Readonly<Record<number, readonly number[]>> = Object.freeze({});
+
+/**
+ * The reports of a trial of a study with several objectives, by step (one number per
+ * objective); empty for a single-objective trial, whose reports are `intermediateValues`.
+ * @example
+ * intermediateVectors(trial)[3]; // [0.12, 35] when the trial reported [0.12, 35] at step 3
+ */
+export function intermediateVectors(
+  trial: FrozenTrial,
+): Readonly<Record<number, readonly number[]>> {
+  const stored = trial.systemAttrs[INTERMEDIATE_VECTORS_ATTR];
+  if (stored === undefined || stored === null || typeof stored !== "object") return NO_VECTORS;
+  return stored as unknown as Readonly<Record<number, readonly number[]>>;
+}
+
+function describeReported(value: unknown): string {
+  return Array.isArray(value) ? JSON.stringify(value) : String(value);
 }

@@ -2,9 +2,10 @@
 import type { FrozenTrial } from "../core/frozen-trial.js";
 import type { StudySnapshot, TrialContext } from "../core/snapshot.js";
 import { crc32 } from "./crc32.js";
+import { vectorCurve } from "./multi-objective.js";
 import type { Pruner } from "./pruner.js";
 import { type AshaLadder, decideAsha } from "./successive-halving-pruner.js";
-import { checkInteger, checkOptionKeys, lastStep, singleDirection } from "./support.js";
+import { checkInteger, checkOptionKeys, lastKey, lastStep } from "./support.js";
 
 /** Options of `HyperbandPruner`, as in Optuna. */
 export interface HyperbandPrunerOptions {
@@ -52,6 +53,8 @@ interface Layout {
  * for η = 3, say); with `maxResource: "auto"` R is read from every snapshot rather than fixed
  * at the first COMPLETE trial (the same when all trials run the same number of steps); and
  * when the snapshot carries no `studyName` the hash is of "_trialNumber".
+ *
+ * Several objectives: each bracket promotes by MO-ASHA's rule (see `SuccessiveHalvingPruner`).
  * @example
  * const study = await createStudy({
  *   pruner: new HyperbandPruner({ minResource: 1, maxResource: 100, reductionFactor: 3 }),
@@ -85,15 +88,14 @@ export class HyperbandPruner implements Pruner {
   }
 
   prune(context: TrialContext): boolean {
-    const direction = singleDirection("HyperbandPruner", context);
-    const layout = this.#layout(context.trials);
+    const layout = this.#layout(context.trials, context.directions.length);
     if (layout === null) return false;
     const name = (context as MaybeNamed).studyName ?? "";
     const bracket = bracketIn(layout, name, context.trial.number);
     const ladder = layout.ladders[bracket] as AshaLadder;
     return decideAsha(
       ladder,
-      direction,
+      context.directions,
       context.trial,
       context.trials,
       (other) => bracketIn(layout, name, other.number) === bracket,
@@ -105,7 +107,7 @@ export class HyperbandPruner implements Pruner {
    * read it from.
    */
   nBrackets(snapshot: StudySnapshot): number | null {
-    return this.#layout(snapshot.trials)?.ladders.length ?? null;
+    return this.#layout(snapshot.trials, snapshot.directions.length)?.ladders.length ?? null;
   }
 
   /**
@@ -114,13 +116,13 @@ export class HyperbandPruner implements Pruner {
    * Optuna's TPE does under Hyperband.
    */
   bracketOf(snapshot: StudySnapshot, trialNumber: number): number | null {
-    const layout = this.#layout(snapshot.trials);
+    const layout = this.#layout(snapshot.trials, snapshot.directions.length);
     if (layout === null) return null;
     return bracketIn(layout, (snapshot as MaybeNamed).studyName ?? "", trialNumber);
   }
 
-  #layout(trials: readonly FrozenTrial[]): Layout | null {
-    const maxResource = this.#maxResource ?? autoMaxResource(trials);
+  #layout(trials: readonly FrozenTrial[], nObjectives: number): Layout | null {
+    const maxResource = this.#maxResource ?? autoMaxResource(trials, nObjectives);
     if (maxResource === null) return null;
     let layout = this.#layouts.get(maxResource);
     if (layout === undefined) {
@@ -137,11 +139,11 @@ export class HyperbandPruner implements Pruner {
 }
 
 /** 1 + the largest last step of the COMPLETE trials, or null while none is. */
-function autoMaxResource(trials: readonly FrozenTrial[]): number | null {
+function autoMaxResource(trials: readonly FrozenTrial[], nObjectives: number): number | null {
   let longest: number | null = null;
   for (const trial of trials) {
     if (trial?.state !== "COMPLETE") continue;
-    const last = lastStep(trial);
+    const last = nObjectives === 1 ? lastStep(trial) : lastKey(vectorCurve(trial));
     if (last !== null && (longest === null || last > longest)) longest = last;
   }
   return longest === null ? null : longest + 1;

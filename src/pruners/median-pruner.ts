@@ -19,11 +19,25 @@ import type { Pruner } from "./pruner.js";
  *   the median at its last step, over the COMPLETE trials that reported exactly that step,
  *   and only when at least `nMinTrials` of them did;
  * - RUNNING and PRUNED trials do not count: as in Optuna, only finished curves set the bar.
+ *
+ * Several objectives (`trial.report([v1, v2], step)`; Optuna refuses them) follow a
+ * dominance-rank rule (the rank of Fonseca & Fleming, GECCO 1993: how many points dominate
+ * a point). With the same start-up, warm-up, interval and `nMinTrials` gates, at the trial's
+ * last reported step s: let x be its ideal point so far (its best value of each objective
+ * over its steps, the vector analogue of "best value so far"), V the vectors the n COMPLETE
+ * trials reported at exactly s, and d the number of them that dominate x (no worse in every
+ * objective, better in one). The trial is pruned when d > (p/100)·n, p = 50 here (and the
+ * percentile of `PercentilePruner`): a median trial is pruned once more than half of the
+ * finished trials beat it on every objective at once. A trial on the Pareto front of V is
+ * never pruned, and for one objective d counts the values better than x.
  * @example
  * const study = await createStudy({
  *   direction: "maximize",
  *   pruner: new MedianPruner({ nStartupTrials: 5, nWarmupSteps: 30, intervalSteps: 10 }),
  * });
+ * // Several objectives: report one value per direction.
+ * await createStudy({ directions: ["minimize", "minimize"], pruner: new MedianPruner() });
+ * // … trial.report([error, latencyMs], epoch); if (trial.shouldPrune()) throw new TrialPruned();
  */
 export class MedianPruner implements Pruner {
   readonly #rule: PercentileRule;

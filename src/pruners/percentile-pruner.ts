@@ -2,6 +2,7 @@
 import type { FrozenTrial } from "../core/frozen-trial.js";
 import type { TrialContext } from "../core/snapshot.js";
 import type { StudyDirection } from "../core/types.js";
+import { decideDominance } from "./multi-objective.js";
 import type { Pruner } from "./pruner.js";
 import {
   checkInteger,
@@ -62,9 +63,11 @@ export function percentileRule(
  * default) of the values that COMPLETE trials reported at exactly step s: when minimizing it
  * is pruned if worse than that percentile, when maximizing if worse than the (100 − p)-th.
  * Fewer than `nMinTrials` such values: no pruning. A trial whose values are all NaN is pruned.
+ * With several objectives the rule is `decideDominance`'s (see `MedianPruner`).
  * @internal
  */
 export function decidePercentile(rule: PercentileRule, context: TrialContext): boolean {
+  if (context.directions.length > 1) return decideDominance(rule, context);
   const direction = singleDirection(rule.owner, context);
   const { trial } = context;
   let nComplete = 0;
@@ -116,7 +119,9 @@ function percentileOf(values: readonly number[], p: number): number {
  * Prunes a trial whose best intermediate value so far lies in the bottom of the trials at the
  * same step: when minimizing, above the `percentile`-th percentile of the values COMPLETE
  * trials reported at that step (a percentile of 25 keeps the best quarter). Optuna's rule
- * (see `MedianPruner` for the details shared by both).
+ * (see `MedianPruner` for the details shared by both). With several objectives, a trial is
+ * pruned when more than `percentile` % of the COMPLETE trials' vectors at its step dominate
+ * its best-so-far vector (see `MedianPruner`).
  * @example
  * await createStudy({ pruner: new PercentilePruner(25, { nStartupTrials: 5, nWarmupSteps: 10 }) });
  */

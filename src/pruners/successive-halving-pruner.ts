@@ -2,13 +2,15 @@
 import type { FrozenTrial } from "../core/frozen-trial.js";
 import type { TrialContext } from "../core/snapshot.js";
 import type { StudyDirection } from "../core/types.js";
+import { isParetoPromotable, minimizing, signsOf, vectorCurve } from "./multi-objective.js";
 import type { Pruner } from "./pruner.js";
 import {
+  type Curve,
   checkInteger,
   checkOptionKeys,
+  lastKey,
   lastStep,
-  previousStep,
-  singleDirection,
+  previousKey,
 } from "./support.js";
 
 /** Options of `SuccessiveHalvingPruner`, as in Optuna. */
@@ -45,12 +47,15 @@ export interface AshaLadder {
  * Optuna's "auto" minimum resource: max(⌊m / 100⌋, 1) for m the largest last step of the
  * COMPLETE trials; null while none is complete. @internal
  */
-export function estimateMinResource(trials: readonly FrozenTrial[]): number | null {
+export function estimateMinResource(
+  trials: readonly FrozenTrial[],
+  last: (trial: FrozenTrial) => number | null = lastStep,
+): number | null {
   let longest: number | null = null;
   for (const trial of trials) {
     if (trial?.state !== "COMPLETE") continue;
-    const last = lastStep(trial);
-    if (last !== null && (longest === null || last > longest)) longest = last;
+    const step = last(trial);
+    if (step !== null && (longest === null || step > longest)) longest = step;
   }
   return longest === null ? null : Math.max(Math.floor(longest / 100), 1);
 }
@@ -59,19 +64,47 @@ export function estimateMinResource(trials: readonly FrozenTrial[]): number | nu
  * A trial's value at the rung of `rungStep` steps: what it reported at the first step at or
  * after it, or undefined when it never got there.
  */
-function rungValue(trial: FrozenTrial, rungStep: number): number | undefined {
-  const direct = trial.intermediateValues[rungStep];
+function rungValue<V>(curve: Curve<V>, rungStep: number): V | undefined {
+  const direct = curve[rungStep];
   if (direct !== undefined) return direct;
   let first = Number.POSITIVE_INFINITY;
-  let value: number | undefined;
-  for (const key in trial.intermediateValues) {
+  let value: V | undefined;
+  for (const key in curve) {
     const step = Number(key);
     if (step >= rungStep && step < first) {
       first = step;
-      value = trial.intermediateValues[step];
+      value = curve[step];
     }
   }
   return value;
+}
+
+/** How a rung reads and compares reports: numbers for one objective, vectors for several. */
+interface RungRule<V> {
+  curve(trial: FrozenTrial): Curve<V>;
+  last(trial: FrozenTrial): number | null;
+  /** The report in comparable form, or null when it cannot compete (NaN). */
+  usable(value: V): V | null;
+  promotable(competing: V[], eta: number): boolean;
+}
+
+function singleRule(direction: StudyDirection): RungRule<number> {
+  return {
+    curve: (trial) => trial.intermediateValues,
+    last: lastStep,
+    usable: (value) => (Number.isNaN(value) ? null : value),
+    promotable: (competing, eta) => isPromotable(competing[0] as number, competing, eta, direction),
+  };
+}
+
+function paretoRule(directions: readonly StudyDirection[]): RungRule<readonly number[]> {
+  const signs = signsOf(directions);
+  return {
+    curve: vectorCurve,
+    last: (trial) => lastKey(vectorCurve(trial)),
+    usable: (value) => minimizing(value, signs),
+    promotable: isParetoPromotable,
+  };
 }
 
 /**
@@ -80,34 +113,48 @@ function rungValue(trial: FrozenTrial, rungStep: number): number | undefined {
  */
 export function decideAsha(
   ladder: AshaLadder,
-  direction: StudyDirection,
+  directions: readonly StudyDirection[],
   trial: FrozenTrial,
   trials: readonly FrozenTrial[],
   competes: (other: FrozenTrial) => boolean = () => true,
 ): boolean {
-  const step = lastStep(trial);
+  return directions.length === 1
+    ? decideOn(singleRule(directions[0] as StudyDirection), ladder, trial, trials, competes)
+    : decideOn(paretoRule(directions), ladder, trial, trials, competes);
+}
+
+function decideOn<V>(
+  rule: RungRule<V>,
+  ladder: AshaLadder,
+  trial: FrozenTrial,
+  trials: readonly FrozenTrial[],
+  competes: (other: FrozenTrial) => boolean,
+): boolean {
+  const step = rule.last(trial);
   if (step === null) return false;
-  const minResource = ladder.minResource ?? estimateMinResource(trials);
+  const minResource = ladder.minResource ?? estimateMinResource(trials, rule.last);
   if (minResource === null) return false;
-  const value = trial.intermediateValues[step] as number;
-  const previous = previousStep(trial, step);
+  const curve = rule.curve(trial);
+  const value = rule.usable(curve[step] as V);
+  const previous = previousKey(curve, step);
   const eta = ladder.reductionFactor;
   let rungStep = minResource * eta ** ladder.minEarlyStoppingRate;
   // The rungs this report crossed; earlier rungs were judged at earlier reports.
   for (; rungStep <= step; rungStep *= eta) {
     if (rungStep <= previous) continue;
-    if (Number.isNaN(value)) return true;
+    if (value === null) return true;
     const competing = [value];
     for (const other of trials) {
       if (other === undefined || other.number === trial.number || other.state === "WAITING") {
         continue;
       }
       if (!competes(other)) continue;
-      const otherValue = rungValue(other, rungStep);
-      if (otherValue !== undefined && !Number.isNaN(otherValue)) competing.push(otherValue);
+      const otherValue = rungValue(rule.curve(other), rungStep);
+      const usable = otherValue === undefined ? null : rule.usable(otherValue);
+      if (usable !== null) competing.push(usable);
     }
     if (competing.length <= ladder.bootstrapCount) return true;
-    if (!isPromotable(value, competing, eta, direction)) return true;
+    if (!rule.promotable(competing, eta)) return true;
   }
   return false;
 }
@@ -152,6 +199,13 @@ function isPromotable(
  * ran before then still compete with their values at the rungs, where Optuna, which records
  * rungs only once r is known, leaves them out. fixtures/optuna-decisions.py checks all this
  * against Optuna 3.1 itself.
+ *
+ * Several objectives (`trial.report([v1, v2], step)`): MO-ASHA (Schmucker et al.,
+ * "Multi-objective Asynchronous Successive Halving", 2021) with NSGA-II's selection. At a
+ * rung, the n vectors (the trial's and those of the other trials there) are ordered by
+ * non-dominated rank, then by crowding distance within a front, larger first; the trial goes
+ * on when fewer than max(⌊n/η⌋, 1) of them come strictly before it, and is pruned otherwise.
+ * For one objective this is the rule above.
  * @example
  * const study = await createStudy({
  *   pruner: new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 4 }),
@@ -186,7 +240,6 @@ export class SuccessiveHalvingPruner implements Pruner {
   }
 
   prune(context: TrialContext): boolean {
-    const direction = singleDirection("SuccessiveHalvingPruner", context);
-    return decideAsha(this.#ladder, direction, context.trial, context.trials);
+    return decideAsha(this.#ladder, context.directions, context.trial, context.trials);
   }
 }

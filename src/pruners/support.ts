@@ -48,15 +48,39 @@ function describe(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
-/** The direction of a single-objective study; pruning several objectives is not defined yet. */
+/** The direction of a single-objective study, for pruners with no rule for several. */
 export function singleDirection(owner: string, context: TrialContext): StudyDirection {
   const { directions } = context;
   if (directions.length !== 1) {
     throw new TypeError(
-      `${owner}: pruning needs a single-objective study; this one has ${directions.length} objectives`,
+      `${owner}: pruning needs a single-objective study; this one has ${directions.length} objectives ` +
+        "(MedianPruner, PercentilePruner, SuccessiveHalvingPruner and HyperbandPruner prune several)",
     );
   }
   return directions[0] as StudyDirection;
+}
+
+/** Reports by step: a trial's intermediate values, or its vectors in a multi-objective study. */
+export type Curve<V> = Readonly<Record<number, V>>;
+
+/** The largest step of a curve, or null when it is empty. */
+export function lastKey(curve: Curve<unknown>): number | null {
+  let last: number | null = null;
+  for (const key in curve) {
+    const step = Number(key);
+    if (last === null || step > last) last = step;
+  }
+  return last;
+}
+
+/** The largest step of a curve below `step`, or -1. */
+export function previousKey(curve: Curve<unknown>, step: number): number {
+  let previous = -1;
+  for (const key in curve) {
+    const s = Number(key);
+    if (s < step && s > previous) previous = s;
+  }
+  return previous;
 }
 
 /** The reported steps of a trial, ascending. */
@@ -87,12 +111,7 @@ export function lastStep(trial: FrozenTrial): number | null {
 
 /** The largest reported step of `trial` below `step`, or -1. */
 export function previousStep(trial: FrozenTrial, step: number): number {
-  let previous = -1;
-  for (const key in trial.intermediateValues) {
-    const s = Number(key);
-    if (s < step && s > previous) previous = s;
-  }
-  return previous;
+  return previousKey(trial.intermediateValues, step);
 }
 
 /**
@@ -107,9 +126,19 @@ export function isFirstInIntervalStep(
   nWarmupSteps: number,
   intervalSteps: number,
 ): boolean {
+  return isFirstInInterval(trial.intermediateValues, step, nWarmupSteps, intervalSteps);
+}
+
+/** `isFirstInIntervalStep` over any curve (vectors of a multi-objective trial, say). */
+export function isFirstInInterval(
+  curve: Curve<unknown>,
+  step: number,
+  nWarmupSteps: number,
+  intervalSteps: number,
+): boolean {
   const checkpoint =
     Math.floor((step - nWarmupSteps) / intervalSteps) * intervalSteps + nWarmupSteps;
-  return previousStep(trial, step) < checkpoint;
+  return previousKey(curve, step) < checkpoint;
 }
 
 /** Whether `a` is better than `b` in `direction` (NaN is never better). */

@@ -1,7 +1,13 @@
 /** Prune trials whose intermediate values leave a fixed range. */
 import type { TrialContext } from "../core/snapshot.js";
 import type { Pruner } from "./pruner.js";
-import { checkInteger, checkOptionKeys, isFirstInIntervalStep, lastStep } from "./support.js";
+import {
+  checkInteger,
+  checkOptionKeys,
+  isFirstInIntervalStep,
+  lastStep,
+  singleDirection,
+} from "./support.js";
 
 /** Options of `ThresholdPruner`, as in Optuna; give `lower`, `upper` or both. */
 export interface ThresholdPrunerOptions {
@@ -59,6 +65,8 @@ export class ThresholdPruner implements Pruner {
   }
 
   prune(context: TrialContext): boolean {
+    // Bounds on one value; several objectives would need bounds per objective.
+    if (context.directions.length > 1) singleDirection("ThresholdPruner", context);
     const { trial } = context;
     const step = lastStep(trial);
     if (step === null || step < this.#nWarmupSteps) return false;

@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Folders whose code must run in a browser. */
-const BROWSER_SAFE = ["core", "samplers", "pruners", "math", "multiobjective"];
+const BROWSER_SAFE = ["core", "samplers", "pruners", "math", "multiobjective", "schedulers"];
 /** Folders that only Node entry points and Node-only code may import. */
 const NODE_ONLY_FOLDERS = ["cli", "integrations", "dashboard"];
 /** Dependencies that need Node (terminal, files, sockets, databases). */

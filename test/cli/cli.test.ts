@@ -94,8 +94,8 @@ describe.concurrent("bad flags exit with code 2 and name the flag", () => {
     ],
     [
       "a sampler of a later version",
-      ["run", "objective.ts", "--sampler", "cmaes"],
-      /--sampler cmaes is not available in this version of tunekit \(available: random/,
+      ["run", "objective.ts", "--sampler", "gp"],
+      /--sampler gp is not available in this version of tunekit \(available: tpe, cmaes, nsga2/,
     ],
     [
       "an unknown --pruner",
@@ -184,7 +184,7 @@ describe.concurrent("bad flags exit with code 2 and name the flag", () => {
 
   it("writes nothing when the command line is wrong", async () => {
     await tunekit(
-      ["run", "objective.ts", "--sampler", "cmaes", "--storage", "sqlite:./bad.db"],
+      ["run", "objective.ts", "--sampler", "annealing", "--storage", "sqlite:./bad.db"],
       folder.dir,
     );
     const run = await tunekit(["studies", "--storage", "sqlite:./bad.db"], folder.dir);

@@ -2,15 +2,21 @@
 import {
   BruteForceSampler,
   type CategoricalChoice,
+  CmaEsSampler,
+  DESampler,
+  GASampler,
   GridSampler,
   HyperbandPruner,
   MedianPruner,
   NopPruner,
+  NSGAIIISampler,
+  NSGAIISampler,
   type Pruner,
   QMCSampler,
   RandomSampler,
   type Sampler,
   SuccessiveHalvingPruner,
+  TPESampler,
 } from "../../index.js";
 import type { PrunerName, SamplerName } from "../definitions.js";
 import { UsageError } from "../errors.js";
@@ -56,15 +62,29 @@ export function makeSampler(name: SamplerName, inputs: SamplerInputs): Sampler {
       }
     }
     case "tpe":
-    case "gp":
+      return new TPESampler({ seed });
     case "cmaes":
-      throw notAvailable("--sampler", name, "random, qmc, grid, brute-force");
+      return new CmaEsSampler({ seed });
+    case "nsga2":
+      return new NSGAIISampler({ seed });
+    case "nsga3":
+      return new NSGAIIISampler({ seed });
+    case "ga":
+      return new GASampler({ seed });
+    case "de":
+      return new DESampler({ seed });
+    case "gp":
+      throw notAvailable(
+        "--sampler",
+        name,
+        "tpe, cmaes, nsga2, nsga3, ga, de, random, qmc, grid, brute-force",
+      );
   }
 }
 
 /** Throws the usage error of a sampler or pruner this version does not ship, before any work. */
 export function checkAvailable(sampler: SamplerName, pruner: PrunerName): void {
-  if (sampler === "tpe" || sampler === "gp" || sampler === "cmaes") {
+  if (sampler === "gp") {
     makeSampler(sampler, { seed: 0 });
   }
   makePruner(pruner);

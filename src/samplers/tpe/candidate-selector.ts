@@ -13,8 +13,9 @@
  * parameters are weighted the same way. Ranking by the normalized densities
  * instead (Optuna ≥ 3.5) favoured unexplored regions and did worse on bench/samplers: with
  * Optuna's bandwidths, median regret after 100–200 trials was 1.5–3× higher on rosenbrock10
- * and about 20% higher on ackley10; with ours (multivariate), the geometric mean of the
- * median-regret ratios to Optuna over all functions and budgets was 0.87 instead of 0.64.
+ * and about 20% higher on ackley10; with neighbour bandwidths capped at the Scott-like rule
+ * (multivariate), the geometric mean of the median-regret ratios to Optuna over all functions
+ * and budgets was 0.87 instead of 0.64.
  */
 import { cardinality, type Distribution, type ParamValue } from "../../core/distributions.js";
 import type { FrozenTrial } from "../../core/frozen-trial.js";

@@ -1,0 +1,1 @@
+export { DESampler, type DESamplerOptions, type DEStrategy } from "./de-sampler.js";

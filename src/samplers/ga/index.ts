@@ -1,0 +1,1 @@
+export { GASampler, type GASamplerOptions } from "./ga-sampler.js";
