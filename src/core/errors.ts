@@ -1,5 +1,7 @@
 /** Errors that tunekit throws on purpose, so that callers can tell them apart. */
 
+const PRUNED_BRAND = Symbol.for("tunekit.TrialPruned");
+
 /**
  * Throw from an objective to stop a trial early; the trial ends PRUNED and keeps its
  * last reported intermediate value.
@@ -10,6 +12,26 @@ export class TrialPruned extends Error {
   constructor(message = "trial pruned") {
     super(message);
     this.name = "TrialPruned";
+  }
+
+  /** The brand every copy of tunekit puts on its TrialPruned (a global symbol). */
+  get [PRUNED_BRAND](): true {
+    return true;
+  }
+
+  /**
+   * `error instanceof TrialPruned` holds for a TrialPruned thrown by another copy of tunekit
+   * (an objective bundled with its own, or compiled to CommonJS), by the brand rather than by
+   * the prototype chain; subclasses keep the ordinary test.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about
+    if (this !== TrialPruned) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as { [PRUNED_BRAND]?: unknown })[PRUNED_BRAND] === true
+    );
   }
 }
 

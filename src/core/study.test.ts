@@ -1111,3 +1111,19 @@ describe("setUserAttr", () => {
     expect(await study.userAttrs()).toEqual({});
   });
 });
+
+describe("flush", () => {
+  it("stores a running trial's params and reports before the background write", async () => {
+    const storage = new MemoryStorage();
+    const study = await createStudy({ studyName: "f", storage });
+    const other = await loadStudy({ studyName: "f", storage });
+    const trial = await study.ask();
+    trial.suggestFloat("lr", 1e-5, 1e-1, { log: true });
+    trial.report(0.5, 0);
+    await study.flush();
+    const seen = (await other.trials())[0];
+    expect(seen?.state).toBe("RUNNING");
+    expect(seen?.params).toEqual(trial.params);
+    expect(seen?.intermediateValues).toEqual({ 0: 0.5 });
+  });
+});

@@ -143,6 +143,19 @@ export class Study {
     return runOptimize(this, objective, progress ? { ...options, progress } : options);
   }
 
+  /**
+   * Writes what the running trials of this process changed (params, reports, attrs) to the
+   * storage now, instead of a tick later; resolves when it is stored. Call it before closing
+   * a storage you opened yourself while trials are running.
+   * @example
+   * const trial = await study.ask();
+   * trial.suggestFloat("lr", 1e-5, 1e-1, { log: true });
+   * await study.flush(); // other workers now see the running trial's lr
+   */
+  flush(): Promise<void> {
+    return this.#writes.flush();
+  }
+
   /** Ends `optimize` after the running trials finish; no new trial starts. */
   stop(): void {
     this.#stopRequested = true;

@@ -221,27 +221,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return { url, stop };
 }
 
-/**
- * Waits until the storage holds what the open trials know (their params and reports),
- * which the study writes in the background a tick after they change.
- */
+/** Writes what the open trials know (their params and reports) to the storage. */
 async function persisted(open: readonly OpenStudy[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (const { study, trials } of open) {
-    if (trials.size === 0) continue;
-    for (;;) {
-      const stored = await study.trials();
-      const behind = [...trials].some(([number, trial]) => {
-        const live = trial.toFrozen();
-        const saved = stored[number];
-        return (
-          saved === undefined ||
-          Object.keys(saved.params).length < Object.keys(live.params).length ||
-          Object.keys(saved.intermediateValues).length < Object.keys(live.intermediateValues).length
-        );
-      });
-      if (!behind || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  await Promise.race([Promise.all(open.map(({ study }) => study.flush())), timeout]);
+  clearTimeout(timer);
 }
