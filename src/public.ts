@@ -69,6 +69,11 @@ export {
 } from "./samplers/cmaes/index.js";
 export { DESampler, type DESamplerOptions, type DEStrategy } from "./samplers/de/index.js";
 export { GASampler, type GASamplerOptions } from "./samplers/ga/index.js";
+export {
+  type AcquisitionName,
+  GPSampler,
+  type GPSamplerOptions,
+} from "./samplers/gp/index.js";
 export { GridSampler, type GridSamplerOptions } from "./samplers/grid-sampler.js";
 export {
   type CrossoverName,

@@ -40,6 +40,35 @@ export function rosenbrock(x: readonly number[]): number {
   return sum;
 }
 
+const HARTMANN6_ALPHA = [1.0, 1.2, 3.0, 3.2];
+const HARTMANN6_A = [
+  [10, 3, 17, 3.5, 1.7, 8],
+  [0.05, 10, 17, 0.1, 8, 14],
+  [3, 3.5, 1.7, 10, 17, 8],
+  [17, 8, 0.05, 10, 0.1, 14],
+];
+const HARTMANN6_P = [
+  [1312, 1696, 5569, 124, 8283, 5886],
+  [2329, 4135, 8307, 3736, 1004, 9991],
+  [2348, 1451, 3522, 2883, 3047, 6650],
+  [4047, 8828, 8732, 5743, 1091, 381],
+].map((row) => row.map((p) => p * 1e-4));
+
+/** The 6-D Hartmann function on [0, 1]^6 (Dixon & Szegő 1978); minimum −3.32237. */
+export function hartmann6(x: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < 4; i++) {
+    let inner = 0;
+    for (let j = 0; j < 6; j++) {
+      const a = (HARTMANN6_A[i] as number[])[j] as number;
+      const p = (HARTMANN6_P[i] as number[])[j] as number;
+      inner += a * ((x[j] as number) - p) ** 2;
+    }
+    sum += (HARTMANN6_ALPHA[i] as number) * Math.exp(-inner);
+  }
+  return -sum;
+}
+
 /** The functions, by name. */
 export const FUNCTIONS: readonly BenchFunction[] = [
   {
@@ -53,6 +82,12 @@ export const FUNCTIONS: readonly BenchFunction[] = [
         (x1 - BRANIN_B * x0 ** 2 + BRANIN_C * x0 - 6) ** 2 + 10 * (1 - BRANIN_T) * Math.cos(x0) + 10
       );
     },
+  },
+  {
+    name: "hartmann6",
+    nObjectives: 1,
+    optimum: -3.32237,
+    objective: (trial) => hartmann6(vector(trial, 6, 0, 1)),
   },
   {
     name: "rosenbrock10",

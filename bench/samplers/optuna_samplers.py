@@ -50,6 +50,30 @@ def vector(trial, d, low, high):
     return [trial.suggest_float(f"x{i}", low, high) for i in range(d)]
 
 
+HARTMANN6_ALPHA = [1.0, 1.2, 3.0, 3.2]
+HARTMANN6_A = [
+    [10, 3, 17, 3.5, 1.7, 8],
+    [0.05, 10, 17, 0.1, 8, 14],
+    [3, 3.5, 1.7, 10, 17, 8],
+    [17, 8, 0.05, 10, 0.1, 14],
+]
+HARTMANN6_P = [
+    [1312e-4, 1696e-4, 5569e-4, 124e-4, 8283e-4, 5886e-4],
+    [2329e-4, 4135e-4, 8307e-4, 3736e-4, 1004e-4, 9991e-4],
+    [2348e-4, 1451e-4, 3522e-4, 2883e-4, 3047e-4, 6650e-4],
+    [4047e-4, 8828e-4, 8732e-4, 5743e-4, 1091e-4, 381e-4],
+]
+
+
+def hartmann6(trial):
+    x = vector(trial, 6, 0, 1)
+    return -sum(
+        HARTMANN6_ALPHA[i]
+        * math.exp(-sum(HARTMANN6_A[i][j] * (x[j] - HARTMANN6_P[i][j]) ** 2 for j in range(6)))
+        for i in range(4)
+    )
+
+
 def rosenbrock10(trial):
     x = vector(trial, 10, -5, 10)
     return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(9))
@@ -94,6 +118,7 @@ def zdt1(trial):
 
 FUNCTIONS = {
     "branin": (branin, 1),
+    "hartmann6": (hartmann6, 1),
     "rosenbrock10": (rosenbrock10, 1),
     "ackley10": (ackley10, 1),
     "rastrigin10": (rastrigin10, 1),

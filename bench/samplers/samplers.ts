@@ -6,6 +6,7 @@ import {
   CmaEsSampler,
   DESampler,
   GASampler,
+  GPSampler,
   NSGAIISampler,
   RandomSampler,
   type Sampler,
@@ -53,6 +54,12 @@ export const SAMPLERS: readonly BenchSampler[] = [
     objectives: "single",
     optunaTwin: "cmaes",
     make: (seed) => new CmaEsSampler({ seed }),
+  },
+  {
+    name: "gp",
+    objectives: "single",
+    optunaTwin: null,
+    make: (seed) => new GPSampler({ seed }),
   },
   {
     name: "nsga2",

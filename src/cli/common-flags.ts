@@ -3,7 +3,7 @@ import type { LogLevel, StudyDirection } from "../index.js";
 import type { FlagSpec } from "./command-spec.js";
 import { DEFAULT_STORAGE, directions, integer, logLevel, oneOf, storageUrl } from "./flags.js";
 
-/** Sampler names `--sampler` knows; some arrive in later versions (see run/plugins.ts). */
+/** Sampler names `--sampler` knows (see run/plugins.ts). */
 export const SAMPLER_NAMES = [
   "random",
   "qmc",

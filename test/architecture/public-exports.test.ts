@@ -15,6 +15,7 @@ const PUBLIC_NAMES = [
   "DuplicatedStudyError",
   "FileArtifactStore",
   "GASampler",
+  "GPSampler",
   "GridSampler",
   "HyperbandPruner",
   "IntersectionSearchSpace",

@@ -93,11 +93,6 @@ describe.concurrent("bad flags exit with code 2 and name the flag", () => {
       /'--sampler <name>' argument 'annealing' is invalid\. Expected one of: random, qmc, grid/,
     ],
     [
-      "a sampler of a later version",
-      ["run", "objective.ts", "--sampler", "gp"],
-      /--sampler gp is not available in this version of tunekit \(available: tpe, cmaes, nsga2/,
-    ],
-    [
       "an unknown --pruner",
       ["run", "objective.ts", "--pruner", "percentile"],
       /'--pruner <name>' argument 'percentile' is invalid\. Expected one of: none, median, asha, hyperband/,

@@ -11,7 +11,6 @@ import type { RunFlags } from "../definitions.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { announce, runInProcess } from "../run/in-process.js";
 import { onInterrupt } from "../run/interrupt.js";
-import { checkAvailable } from "../run/plugins.js";
 import { type RunSpec, saveSpec } from "../run/run-spec.js";
 import { currentBest, printSummary, Tally } from "../run/tally.js";
 import { startPool } from "../run/worker-pool.js";
@@ -90,7 +89,6 @@ async function specOf(operands: readonly string[], flags: RunFlags): Promise<Run
         `(sqlite:PATH or postgres://…); --storage ${flags.storage} lives inside one process`,
     );
   }
-  checkAvailable(flags.sampler, flags.pruner);
   return {
     storage: flags.storage,
     studyName,

@@ -5,6 +5,7 @@ import {
   CmaEsSampler,
   DESampler,
   GASampler,
+  GPSampler,
   GridSampler,
   HyperbandPruner,
   MedianPruner,
@@ -20,13 +21,6 @@ import {
 } from "../../index.js";
 import type { PrunerName, SamplerName } from "../definitions.js";
 import { UsageError } from "../errors.js";
-
-/** Names tunekit's design promises, whose implementation this version does not ship yet. */
-function notAvailable(flag: string, name: string, available: string): UsageError {
-  return new UsageError(
-    `${flag} ${name} is not available in this version of tunekit (available: ${available})`,
-  );
-}
 
 /** What a sampler may need besides its name. */
 export interface SamplerInputs {
@@ -74,20 +68,8 @@ export function makeSampler(name: SamplerName, inputs: SamplerInputs): Sampler {
     case "de":
       return new DESampler({ seed });
     case "gp":
-      throw notAvailable(
-        "--sampler",
-        name,
-        "tpe, cmaes, nsga2, nsga3, ga, de, random, qmc, grid, brute-force",
-      );
+      return new GPSampler({ seed });
   }
-}
-
-/** Throws the usage error of a sampler or pruner this version does not ship, before any work. */
-export function checkAvailable(sampler: SamplerName, pruner: PrunerName): void {
-  if (sampler === "gp") {
-    makeSampler(sampler, { seed: 0 });
-  }
-  makePruner(pruner);
 }
 
 /**
