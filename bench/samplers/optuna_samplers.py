@@ -15,7 +15,7 @@ The baseline of bench/samplers/run.ts, which defines the same functions in TypeS
 Usage:
   /usr/bin/python3 bench/samplers/optuna_samplers.py quality --functions branin,mixed
       --samplers tpe,tpe-mv,cmaes --seeds 0-9 --budgets 50,100,200 [--jobs 2]
-  /usr/bin/python3 bench/samplers/optuna_samplers.py timing --at 1000 --repeats 20
+  /usr/bin/python3 bench/samplers/optuna_samplers.py timing --at 1000 --dims 10 --repeats 20
 """
 
 import argparse
@@ -210,29 +210,35 @@ class TimedSampler(optuna.samplers.BaseSampler):
 TIMING_WARMUP = 10
 
 
-def timing(at, repeats, samplers):
+def rosenbrock(x):
+    return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(len(x) - 1))
+
+
+def timing(at, repeats, samplers, dims):
     results = []
     for name in samplers:
         rng = random.Random(0)
         distributions = {
-            f"x{i}": optuna.distributions.FloatDistribution(-5, 10) for i in range(10)
+            f"x{i}": optuna.distributions.FloatDistribution(-5, 10) for i in range(dims)
         }
         trials = []
         for _ in range(at - 1 - TIMING_WARMUP):
             params = {name: rng.uniform(-5, 10) for name in distributions}
-            x = [params[f"x{i}"] for i in range(10)]
-            value = sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(9))
+            value = rosenbrock([params[f"x{i}"] for i in range(dims)])
             trials.append(
                 optuna.trial.create_trial(params=params, distributions=distributions, value=value)
             )
         sampler = TimedSampler(make_sampler(name, 0))
         study = optuna.create_study(sampler=sampler)
         study.add_trials(trials)
-        study.optimize(rosenbrock10, n_trials=TIMING_WARMUP)
+        def objective(trial):
+            return rosenbrock([trial.suggest_float(f"x{i}", -5, 10) for i in range(dims)])
+
+        study.optimize(objective, n_trials=TIMING_WARMUP)
         ms = []
         for _ in range(repeats):
             sampler.seconds = 0.0
-            study.optimize(rosenbrock10, n_trials=1)
+            study.optimize(objective, n_trials=1)
             ms.append(sampler.seconds * 1000)
         results.append({"sampler": name, "trial": at, "ms": ms})
     return results
@@ -255,12 +261,13 @@ def main():
     parser.add_argument("--zdt1-budgets", default="50,100,200,300")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--at", type=int, default=1000)
+    parser.add_argument("--dims", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     samplers = args.samplers.split(",")
     report = {"optuna": optuna.__version__}
     if args.mode == "timing":
-        report["timing"] = timing(args.at, args.repeats, samplers)
+        report["timing"] = timing(args.at, args.repeats, samplers, args.dims)
     else:
         budgets = [int(b) for b in args.budgets.split(",")]
         zdt1_budgets = [int(b) for b in args.zdt1_budgets.split(",")]

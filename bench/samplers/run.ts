@@ -15,7 +15,8 @@
  * time, so each ask sees the others running with their params, as with N workers (results
  * then depend on timing); Optuna's side stays sequential.
  *
- * Time: sampler milliseconds per trial around trial N (default 1000) of a 10-D problem, for
+ * Time: sampler milliseconds per trial around trial N (`--at`, default 1000) of Rosenbrock in
+ * `--dims` dimensions (default 10), for
  * each sampler and its Optuna twin: random COMPLETE trials are imported, 10 trials run untimed (warm-up), then
  * each timed trial is one call of optimize; only the sampler's calls are timed, in both
  * libraries (the median is printed). Runs alone, after quality.
@@ -25,7 +26,8 @@
  *        [--save results.json] [--optuna-from results.json]
  * `--save` writes every run; `--optuna-from` reuses the Optuna runs of such a file (or the
  * output of `optuna_samplers.py quality`) instead of running Optuna again (when iterating on
- * tunekit; the default runs both in the same run).
+ * tunekit; the default runs both in the same run); `--tunekit-from` reuses tunekit's runs of
+ * such a file, running only those it lacks.
  */
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -75,9 +77,11 @@ const { values: args } = parseArgs({
     "no-timing": { type: "boolean", default: false },
     "no-quality": { type: "boolean", default: false },
     at: { type: "string", default: "1000" },
+    dims: { type: "string", default: "10" },
     python: { type: "string", default: "/usr/bin/python3" },
     save: { type: "string" },
     "optuna-from": { type: "string" },
+    "tunekit-from": { type: "string" },
   },
 });
 const QUICK = args.quick;
@@ -107,6 +111,7 @@ for (const name of optunaSamplers) {
 }
 
 const TIMING_AT = Number(args.at);
+const TIMING_DIMS = Number(args.dims);
 /** Trials run at once, as that many workers would: each ask sees the others running. */
 const CONCURRENCY = Number(args.concurrency);
 const TIMING_REPEATS = QUICK ? 8 : 20;
@@ -221,26 +226,28 @@ class TimedSampler implements Sampler {
 const TIMING_WARMUP = 10;
 
 /**
- * Sampler ms per trial around trial `at` of 10-D Rosenbrock on [−5, 10]^10: random COMPLETE
+ * Sampler ms per trial around trial `at` of Rosenbrock on [−5, 10]^d: random COMPLETE
  * trials are imported, `TIMING_WARMUP` trials run untimed, then `repeats` trials are timed.
  */
 async function tunekitTiming(bench: BenchSampler, at: number, repeats: number): Promise<Timing> {
   const distributions: Record<string, Distribution> = {};
-  for (let i = 0; i < 10; i++) distributions[`x${i}`] = floatDistribution(`x${i}`, -5, 10);
+  const d = TIMING_DIMS;
+  for (let i = 0; i < d; i++) distributions[`x${i}`] = floatDistribution(`x${i}`, -5, 10);
   let state = 1;
   const uniform = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 4294967296;
   };
   const trials = Array.from({ length: at - 1 - TIMING_WARMUP }, () => {
-    const x = Array.from({ length: 10 }, () => -5 + 15 * uniform());
+    const x = Array.from({ length: d }, () => -5 + 15 * uniform());
     const params = Object.fromEntries(x.map((v, i) => [`x${i}`, v]));
     return { state: "COMPLETE" as const, values: [rosenbrock(x)], params, distributions };
   });
   const sampler = new TimedSampler(bench.make(0));
   const study = await createStudy({ sampler });
   await study.addTrials(trials);
-  const objective = (FUNCTIONS.find((f) => f.name === "rosenbrock10") as BenchFunction).objective;
+  const objective = (trial: Trial) =>
+    rosenbrock(Array.from({ length: d }, (_, i) => trial.suggestFloat(`x${i}`, -5, 10)));
   await study.optimize(objective, { nTrials: TIMING_WARMUP });
   const ms: number[] = [];
   for (let r = 0; r < repeats; r++) {
@@ -409,10 +416,20 @@ async function quality(started: number): Promise<void> {
           ...["--zdt1-budgets", ZDT1_BUDGETS.join(",")],
         ]);
   const ours: Run[] = [];
+  const reused = args["tunekit-from"];
+  const savedOurs =
+    reused === undefined
+      ? null
+      : (JSON.parse(readFileSync(reused, "utf8")) as { tunekit: Run[] }).tunekit;
   for (const fn of functions) {
     for (const bench of samplers) {
       if (!runsOn(bench.objectives, fn.nObjectives)) continue;
-      for (const seed of seeds) ours.push(await tunekitRun(fn, bench, seed));
+      for (const seed of seeds) {
+        const found = savedOurs?.find(
+          (r) => r.function === fn.name && r.sampler === bench.name && r.seed === seed,
+        );
+        ours.push(found ?? (await tunekitRun(fn, bench, seed)));
+      }
     }
     console.error(
       `tunekit ${fn.name} done (${((performance.now() - started) / 1000).toFixed(0)} s)`,
@@ -443,11 +460,12 @@ async function main(): Promise<void> {
       ? null
       : ((await runOptuna("timing", [
           ...["--at", String(TIMING_AT)],
+          ...["--dims", String(TIMING_DIMS)],
           ...["--repeats", String(TIMING_REPEATS)],
           ...["--samplers", twins.join(",")],
         ])) as { timing: Timing[] } | null);
     console.log(
-      `\n## Sampler time per trial at trial ${TIMING_AT} of 10-D Rosenbrock ` +
+      `\n## Sampler time per trial at trial ${TIMING_AT} of ${TIMING_DIMS}-D Rosenbrock ` +
         `(median of ${TIMING_REPEATS} trials)\n`,
     );
     timingTable(oursTiming, theirsTiming?.timing ?? []);
