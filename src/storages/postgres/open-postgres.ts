@@ -6,6 +6,7 @@ import { redactUrl } from "../resolve-memory.js";
 import { migrate } from "../sql/schema.js";
 import { SqlStorage } from "../sql/sql-storage.js";
 import { PostgresClient, postgresDialect } from "./postgres-client.js";
+import { PostgresWrites } from "./postgres-writes.js";
 
 /** Connections per process: enough for an ask, a flush and a tell at once. */
 const POOL_SIZE = 4;
@@ -96,5 +97,5 @@ export async function openPostgresStorage(url: string): Promise<SqlStorage> {
       ? error
       : explain(error, shown);
   }
-  return new SqlStorage(client, shown);
+  return new SqlStorage(client, shown, new PostgresWrites(client, shown));
 }

@@ -1,5 +1,5 @@
 /** node-postgres (`pg`) behind the SqlClient interface. */
-import type { Pool, PoolClient } from "pg";
+import type { Pool, PoolClient, QueryResult } from "pg";
 import type { SqlClient, SqlDialect, SqlExecutor, SqlRow } from "../sql/sql-client.js";
 
 /** PostgreSQL's spelling of the statements that differ. */
@@ -18,31 +18,68 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++i}`);
 }
 
-async function queryOn(on: Pool | PoolClient, sql: string, params: readonly unknown[]) {
-  return on.query(numberPlaceholders(sql), params as unknown[]);
+/** What the storage runs again and again: parsed and planned once per connection. */
+const PREPARABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
+/** Distinct statements prepared per process; beyond this (never in practice) they are not. */
+const MAX_PREPARED = 256;
+
+interface Statement {
+  readonly text: string;
+  readonly name?: string;
+}
+
+/**
+ * Statements by their `?` text: translated once, and named so that node-postgres prepares
+ * each once per connection (a named statement's later runs send only its parameters).
+ */
+class Statements {
+  readonly #byText = new Map<string, Statement>();
+
+  get(sql: string): Statement {
+    let statement = this.#byText.get(sql);
+    if (statement === undefined) {
+      const text = numberPlaceholders(sql);
+      if (!PREPARABLE.test(sql)) return { text };
+      if (this.#byText.size >= MAX_PREPARED) return { text };
+      statement = { text, name: `tunekit_${this.#byText.size}` };
+      this.#byText.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+async function queryOn(
+  on: Pool | PoolClient,
+  statement: Statement,
+  params: readonly unknown[],
+): Promise<QueryResult> {
+  return on.query({ ...statement, values: params as unknown[] });
 }
 
 /** A client over a pool of connections; each transaction holds one connection. */
 export class PostgresClient implements SqlClient {
   readonly #pool: Pool;
+  readonly #statements = new Statements();
 
   constructor(pool: Pool) {
     this.#pool = pool;
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    return (await queryOn(this.#pool, sql, params)).rows as SqlRow[];
+    return (await queryOn(this.#pool, this.#statements.get(sql), params)).rows as SqlRow[];
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return (await queryOn(this.#pool, sql, params)).rowCount ?? 0;
+    return (await queryOn(this.#pool, this.#statements.get(sql), params)).rowCount ?? 0;
   }
 
   async transaction<T>(body: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const connection = await this.#pool.connect();
     const tx: SqlExecutor = {
-      query: async (sql, params = []) => (await queryOn(connection, sql, params)).rows as SqlRow[],
-      run: async (sql, params = []) => (await queryOn(connection, sql, params)).rowCount ?? 0,
+      query: async (sql, params = []) =>
+        (await queryOn(connection, this.#statements.get(sql), params)).rows as SqlRow[],
+      run: async (sql, params = []) =>
+        (await queryOn(connection, this.#statements.get(sql), params)).rowCount ?? 0,
     };
     try {
       await connection.query("BEGIN");

@@ -55,6 +55,30 @@ export const MIGRATIONS: readonly Migration[] = [
       await tx.run("CREATE INDEX tunekit_trials_state ON tunekit_trials (study_id, state, number)");
     },
   },
+  {
+    version: 2,
+    description:
+      "PostgreSQL: a trial's change sequence is the id of the transaction that wrote it " +
+      "(postgres/postgres-writes.ts), so writes no longer take turns on the study's row",
+    async up(tx, dialect) {
+      // SQLite keeps version 1's per-study counter; the version moves on all the same.
+      if (dialect.name !== "postgres") return;
+      const [row] = await tx.query("SELECT current_setting('server_version_num') AS version");
+      const found = Number(row?.version);
+      if (found < 130000) {
+        throw new Error(
+          `PostgreSQL 13 or newer is needed (pg_current_xact_id), this server is ${found}; ` +
+            "upgrade the server",
+        );
+      }
+      // Dropping the counter makes a version-1 tunekit that still has this database open
+      // fail on its next write, instead of writing counter values that readers of
+      // transaction ids would skip.
+      await tx.run("ALTER TABLE tunekit_studies DROP COLUMN change_seq");
+      // Below every transaction id: read once by a reader starting at 0, then never again.
+      await tx.run("UPDATE tunekit_trials SET change_seq = 0");
+    },
+  },
 ];
 
 /** The schema version this tunekit writes. */
