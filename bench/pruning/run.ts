@@ -19,8 +19,16 @@
  * equal steps (below 1: pruning pays) and tunekit pick / Optuna pick (below 1: tunekit picks
  * better). Optuna runs in optuna_pruning.py with /usr/bin/python3, in parallel with tunekit.
  *
- * Usage: npx tsx bench/pruning/run.ts [--seeds 10] [--trials 100] [--quick]
- *        [--pruners none,median,percentile25,asha,hyperband,patient,wilcoxon] [--no-optuna]
+ * Both libraries name each study `pruner-family-seed`: Hyperband hashes the name to put each
+ * trial in a bracket, so both put the same trial numbers in the same brackets and a run is
+ * reproducible (without a name, tunekit's generated one changed the brackets at every run).
+ * Rows with a suffix are tunekit's opt-in options, which Optuna 3.1 lacks, compared with
+ * Optuna's pruner of the base name at its defaults: `-ra` is `reference: "runningAverage"`,
+ * `-s5` is `rungSmoothing: 5` (see bench/README.md).
+ *
+ * Usage: npx tsx bench/pruning/run.ts [--seeds 10] [--trials 100] [--quick] [--no-optuna]
+ *        [--pruners none,median,median-ra,percentile25,percentile25-ra,asha,asha-s5,
+ *                   hyperband,hyperband-s5,patient,wilcoxon]
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -59,7 +67,9 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     pruners: {
       type: "string",
-      default: "none,median,percentile25,asha,hyperband,patient,wilcoxon",
+      default:
+        "none,median,median-ra,percentile25,percentile25-ra,asha,asha-s5,hyperband,hyperband-s5," +
+        "patient,wilcoxon",
     },
     "no-optuna": { type: "boolean", default: false },
     python: { type: "string", default: "/usr/bin/python3" },
@@ -79,16 +89,37 @@ const PRUNERS: Record<string, () => Pruner> = {
   hyperband: () => new HyperbandPruner(),
   patient: () => new PatientPruner(new MedianPruner(), { patience: 3 }),
   wilcoxon: () => new WilcoxonPruner(),
+  // tunekit's opt-in options, which Optuna 3.1 does not have: compared with Optuna's pruner
+  // of the name before the "-" (see VARIANT_OF), run with its defaults.
+  "median-ra": () => new MedianPruner({ reference: "runningAverage" }),
+  "percentile25-ra": () => new PercentilePruner(25, { reference: "runningAverage" }),
+  "asha-s5": () => new SuccessiveHalvingPruner({ rungSmoothing: 5 }),
+  "hyperband-s5": () => new HyperbandPruner({ rungSmoothing: 5 }),
+};
+/** The Optuna pruner each tunekit variant is compared with. */
+const VARIANT_OF: Record<string, string> = {
+  "median-ra": "median",
+  "percentile25-ra": "percentile25",
+  "asha-s5": "asha",
+  "hyperband-s5": "hyperband",
 };
 for (const name of prunerNames) {
   if (!(name in PRUNERS)) throw new Error(`unknown pruner ${name}; known: ${Object.keys(PRUNERS)}`);
 }
+/** The pruners Optuna runs: the base of each variant, once. */
+const optunaNames = [...new Set(prunerNames.map((name) => VARIANT_OF[name] ?? name))];
 
 setLogLevel("error");
 
 async function runTunekit(pruner: string, family: Family, seed: number): Promise<RunRecord> {
   const make = PRUNERS[pruner] as () => Pruner;
-  const study = await createStudy({ sampler: new TPESampler({ seed }), pruner: make() });
+  // The study name Optuna's side uses: Hyperband hashes it to pick each trial's bracket, so
+  // both libraries put the same trials in the same brackets, and a run is reproducible.
+  const study = await createStudy({
+    studyName: `${pruner}-${family}-${seed}`,
+    sampler: new TPESampler({ seed }),
+    pruner: make(),
+  });
   const trials: TrialRecord[] = [];
   await study.optimize(
     (trial) => {
@@ -117,7 +148,7 @@ function runOptuna(): Promise<{ version: string; runs: RunRecord[] } | null> {
   const script = fileURLToPath(new URL("./optuna_pruning.py", import.meta.url));
   const child = spawn(
     args.python,
-    ["-W", "ignore", script, String(nSeeds), String(nTrials), prunerNames.join(",")],
+    ["-W", "ignore", script, String(nSeeds), String(nTrials), optunaNames.join(",")],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -223,13 +254,14 @@ async function main(): Promise<void> {
     );
     for (const pruner of prunerNames) {
       const ours = summarize(mine, pruner, family);
-      const theirs = optuna === null ? null : summarize(optuna.runs, pruner, family);
+      const base = VARIANT_OF[pruner] ?? pruner;
+      const theirs = optuna === null ? null : summarize(optuna.runs, base, family);
       for (const [library, s] of [
         ["tunekit", ours],
-        ["optuna", theirs],
+        ["optuna", base === pruner ? theirs : null],
       ] as const) {
         if (s === null) {
-          if (library === "optuna" && optuna !== null) {
+          if (library === "optuna" && optuna !== null && base === pruner) {
             console.log(
               `${pruner.padEnd(13)} ${pad("optuna", 8)}  (not in Optuna ${optuna.version})`,
             );

@@ -29,7 +29,7 @@ export const SAMPLERS: readonly BenchSampler[] = [
     name: "tpe",
     objectives: "both",
     optunaTwin: "tpe",
-    make: (seed) => new TPESampler({ seed }),
+    make: (seed) => new TPESampler({ seed, multivariate: false }),
   },
   {
     name: "tpe-mv",
@@ -41,7 +41,7 @@ export const SAMPLERS: readonly BenchSampler[] = [
     name: "tpe-liar",
     objectives: "both",
     optunaTwin: "tpe",
-    make: (seed) => new TPESampler({ seed, constantLiar: true }),
+    make: (seed) => new TPESampler({ seed, multivariate: false, constantLiar: true }),
   },
   {
     name: "tpe-mv-liar",

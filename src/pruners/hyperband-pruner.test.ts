@@ -135,6 +135,9 @@ describe("HyperbandPruner decisions", () => {
     expect(() => new HyperbandPruner({ bootstrapCount: 1 })).toThrow(
       'HyperbandPruner: bootstrapCount > 0 needs a numeric maxResource, not "auto"',
     );
+    expect(() => new HyperbandPruner({ rungSmoothing: 1.5 })).toThrow(
+      "HyperbandPruner: rungSmoothing must be an integer >= 1, got 1.5",
+    );
     expect(() => new HyperbandPruner({ maxResources: 9 } as never)).toThrow(
       'HyperbandPruner: unknown option "maxResources"',
     );

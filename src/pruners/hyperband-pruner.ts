@@ -20,9 +20,17 @@ export interface HyperbandPrunerOptions {
   readonly reductionFactor?: number;
   /** As in `SuccessiveHalvingPruner`, per bracket. Default 0. */
   readonly bootstrapCount?: number;
+  /** As in `SuccessiveHalvingPruner`: the moving-average window of rung values. Default 1. */
+  readonly rungSmoothing?: number;
 }
 
-const OPTION_KEYS = ["minResource", "maxResource", "reductionFactor", "bootstrapCount"] as const;
+const OPTION_KEYS = [
+  "minResource",
+  "maxResource",
+  "reductionFactor",
+  "bootstrapCount",
+  "rungSmoothing",
+] as const;
 
 /** A snapshot that may carry its study's name (the bracket hash uses it when present). */
 type MaybeNamed = StudySnapshot & { readonly studyName?: string };
@@ -54,6 +62,11 @@ interface Layout {
  * at the first COMPLETE trial (the same when all trials run the same number of steps); and
  * when the snapshot carries no `studyName` the hash is of "_trialNumber".
  *
+ * Opt-in, `rungSmoothing: w`: each bracket compares w-report moving averages at its rungs (see
+ * `SuccessiveHalvingPruner`); bench/pruning measured a pick 0.910× no pruning's at the same
+ * steps with w = 5 against 0.950× with w = 1 on curves that keep their order (30 seeds,
+ * tunekit only), and no change on crossing curves.
+ *
  * Several objectives: each bracket promotes by MO-ASHA's rule (see `SuccessiveHalvingPruner`).
  * @example
  * const study = await createStudy({
@@ -65,6 +78,7 @@ export class HyperbandPruner implements Pruner {
   readonly #maxResource: number | null;
   readonly #reductionFactor: number;
   readonly #bootstrapCount: number;
+  readonly #rungSmoothing: number;
   /** Layouts by maximum resource: a pure function of it, kept to avoid recomputing. */
   readonly #layouts = new Map<number, Layout>();
 
@@ -79,6 +93,7 @@ export class HyperbandPruner implements Pruner {
     this.#maxResource = maxResource === "auto" ? null : maxResource;
     this.#reductionFactor = checkInteger(owner, "reductionFactor", options.reductionFactor ?? 3, 2);
     this.#bootstrapCount = checkInteger(owner, "bootstrapCount", options.bootstrapCount ?? 0, 0);
+    this.#rungSmoothing = checkInteger(owner, "rungSmoothing", options.rungSmoothing ?? 1, 1);
     if (this.#bootstrapCount > 0 && this.#maxResource === null) {
       throw new RangeError(
         `${owner}: bootstrapCount > 0 needs a numeric maxResource, not "auto" ` +
@@ -131,6 +146,7 @@ export class HyperbandPruner implements Pruner {
         maxResource,
         this.#reductionFactor,
         this.#bootstrapCount,
+        this.#rungSmoothing,
       );
       this.#layouts.set(maxResource, layout);
     }
@@ -154,6 +170,7 @@ function makeLayout(
   maxResource: number,
   eta: number,
   bootstrapCount: number,
+  rungSmoothing: number,
 ): Layout {
   // B − 1 = the largest k with r·η^k ≤ R (at least one bracket, even when R < r).
   let nBrackets = 1;
@@ -168,6 +185,7 @@ function makeLayout(
       reductionFactor: eta,
       minEarlyStoppingRate: b,
       bootstrapCount,
+      rungSmoothing,
     });
   }
   const total = budgets.reduce((a, b) => a + b, 0);

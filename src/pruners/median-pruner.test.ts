@@ -118,8 +118,35 @@ describe("MedianPruner", () => {
     );
     expect(() => new MedianPruner({ nWarmupStep: 3 } as never)).toThrow(
       'MedianPruner: unknown option "nWarmupStep"; the options are "nStartupTrials", ' +
-        '"nWarmupSteps", "intervalSteps", "nMinTrials"',
+        '"nWarmupSteps", "intervalSteps", "nMinTrials", "reference"',
     );
+    expect(() => new MedianPruner({ reference: "mean" } as never)).toThrow(
+      'MedianPruner: reference must be "value" or "runningAverage", got mean',
+    );
+  });
+
+  it('with reference "runningAverage", compares with running averages (Golovin et al.)', () => {
+    // Falling curves L − s/10, L = 1…5: at step 2 the values' median is 2.8 and the running
+    // averages' (L, L − 0.1, L − 0.2 → L − 0.1) median is 2.9.
+    const falling = completeTrials(
+      [1, 2, 3, 4, 5].map((level) => Array.from({ length: 10 }, (_, s) => level - s / 10)),
+    );
+    const trial = frozenTrial(5, "RUNNING", [3, 2.9, 2.85]);
+    expect(new MedianPruner().prune(contextOf(trial, falling))).toBe(true);
+    const vizier = new MedianPruner({ reference: "runningAverage" });
+    expect(vizier.prune(contextOf(trial, falling))).toBe(false);
+    expect(vizier.prune(contextOf(frozenTrial(5, "RUNNING", [3, 2.95, 2.91]), falling))).toBe(true);
+    // A NaN report takes no part in a running average: (·, 2.9, 2.8) → 2.85 for level 3.
+    const withNaN = falling.map((t, i) =>
+      i === 2 ? { ...t, intermediateValues: { ...t.intermediateValues, 0: Number.NaN } } : t,
+    );
+    const at = (best: number) => frozenTrial(5, "RUNNING", [3, 3, best]);
+    expect(vizier.prune(contextOf(at(2.84), withNaN))).toBe(false);
+    expect(vizier.prune(contextOf(at(2.86), withNaN))).toBe(true);
+    // The 25th percentile of the running averages 0.9, 1.9, …, 4.9 is 1.9.
+    const p25 = new PercentilePruner(25, { reference: "runningAverage" });
+    expect(p25.prune(contextOf(frozenTrial(5, "RUNNING", [2, 1.95, 1.9]), falling))).toBe(false);
+    expect(p25.prune(contextOf(frozenTrial(5, "RUNNING", [2, 1.95, 1.91]), falling))).toBe(true);
   });
 
   it("with several objectives, judges vector reports only (see multi-objective tests)", () => {

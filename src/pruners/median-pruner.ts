@@ -20,6 +20,15 @@ import type { Pruner } from "./pruner.js";
  *   and only when at least `nMinTrials` of them did;
  * - RUNNING and PRUNED trials do not count: as in Optuna, only finished curves set the bar.
  *
+ * Opt-in, `reference: "runningAverage"`: the rule as Golovin et al. state it, where each
+ * COMPLETE trial contributes the running average of its reports up to the step rather than
+ * its report there. On curves that cross (a fast learner leads early and ends worse) Optuna's
+ * rule prunes the slow learners that would end best. bench/pruning measured, over 10 seeds of
+ * 100 TPE trials on such curves, a pick of 0.1131 at 8% of the steps against 0.1096 for no
+ * pruning at the same steps (worse), and with running averages 0.0790 at 50% against 0.0849
+ * (better); on curves that keep their order 0.0527 at 43% against 0.0555 (Optuna's rule:
+ * 0.0526 at 30% against 0.0582). It spends more steps: the price of not trusting early ranks.
+ *
  * Several objectives (`trial.report([v1, v2], step)`; Optuna refuses them) follow a
  * dominance-rank rule (the rank of Fonseca & Fleming, GECCO 1993: how many points dominate
  * a point). With the same start-up, warm-up, interval and `nMinTrials` gates, at the trial's
@@ -35,6 +44,8 @@ import type { Pruner } from "./pruner.js";
  *   direction: "maximize",
  *   pruner: new MedianPruner({ nStartupTrials: 5, nWarmupSteps: 30, intervalSteps: 10 }),
  * });
+ * // Vizier's running averages, for curves whose early ranking misleads:
+ * await createStudy({ pruner: new MedianPruner({ reference: "runningAverage" }) });
  * // Several objectives: report one value per direction.
  * await createStudy({ directions: ["minimize", "minimize"], pruner: new MedianPruner() });
  * // … trial.report([error, latencyMs], epoch); if (trial.shouldPrune()) throw new TrialPruned();

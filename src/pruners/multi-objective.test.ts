@@ -124,6 +124,15 @@ describe("MedianPruner with two objectives: pruned when more than half dominate 
     expect(median.prune(context(worst, four))).toBe(true);
   });
 
+  it('with reference "runningAverage", compares with the finished trials\' mean vectors', () => {
+    // Running averages at step 2: A = (2, 5), B = (3, 4), C = (4, 3), D = (5, 2).
+    const vizier = new MedianPruner({ nStartupTrials: 4, reference: "runningAverage" });
+    // Dominated by B only (A, C and D dominate it at step 2 itself).
+    expect(vizier.prune(context(atStep2([3.5, 4.5]), four))).toBe(false);
+    // Dominated by all four.
+    expect(vizier.prune(context(atStep2([5, 5.5]), four))).toBe(true);
+  });
+
   it("follows each objective's direction", () => {
     // Maximizing the second objective: negate it everywhere and nothing changes.
     const flipped = four.map((t) =>
@@ -207,6 +216,33 @@ describe("SuccessiveHalvingPruner with two objectives (MO-ASHA)", () => {
     [[0.5, 5], false, "front 0, an end point: crowding ∞, tied with Q, nothing ahead"],
   ] as const)("x = %j → pruned %s (%s)", (x, pruned, _why) => {
     expect(asha.prune(context(at1(x), others))).toBe(pruned);
+  });
+
+  it("with rungSmoothing, compares mean vectors of the last reports", () => {
+    const smoothed = new SuccessiveHalvingPruner({
+      minResource: 1,
+      reductionFactor: 2,
+      rungSmoothing: 2,
+    });
+    // The others' vectors are constant; the trial's mean of (9, 9) and x is ((9 + x₁)/2, …).
+    // x = (0, 0) → (4.5, 4.5), which P and R dominate; x = (−9, −9) → (0, 0), front 0 alone.
+    expect(asha.prune(context(at1([0, 0]), others))).toBe(false);
+    expect(smoothed.prune(context(at1([0, 0]), others))).toBe(true);
+    expect(smoothed.prune(context(at1([-9, -9]), others))).toBe(false);
+    // Maximizing the second objective: the same decisions in mirrored units.
+    const flip = (v: readonly number[]) => [v[0] as number, -(v[1] as number)];
+    const mirrored = others.map((t) =>
+      moTrial(
+        t.number,
+        "COMPLETE",
+        [0, 1, 2].map((step) => flip(intermediateVectors(t)[step] as number[])),
+        [0, 1, 2],
+      ),
+    );
+    const maxMin: readonly StudyDirection[] = ["minimize", "maximize"];
+    const at1m = (x: readonly number[]) => moTrial(4, "RUNNING", [flip([9, 9]), flip(x)], [0, 1]);
+    expect(smoothed.prune(context(at1m([0, 0]), mirrored, maxMin))).toBe(true);
+    expect(smoothed.prune(context(at1m([-9, -9]), mirrored, maxMin))).toBe(false);
   });
 
   it("judges a rung once, at the report that crosses it", () => {

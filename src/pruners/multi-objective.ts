@@ -50,7 +50,8 @@ export function dominates(a: readonly number[], b: readonly number[]): boolean {
 /**
  * The percentile rule for several objectives (see `MedianPruner`): the trial's ideal point so
  * far (its best value of each objective over its steps) is pruned when more than p % of the
- * COMPLETE trials' vectors at its last step dominate it. @internal
+ * COMPLETE trials' vectors at its last step dominate it (with `reference: "runningAverage"`,
+ * each COMPLETE trial's mean vector over its usable reports at steps ≤ that step). @internal
  */
 export function decideDominance(rule: PercentileRule, context: TrialContext): boolean {
   const { trial } = context;
@@ -68,13 +69,33 @@ export function decideDominance(rule: PercentileRule, context: TrialContext): bo
   let dominating = 0;
   for (const other of context.trials) {
     if (other?.state !== "COMPLETE" || other.number === trial.number) continue;
-    const vector = minimizing(intermediateVectors(other)[step], signs);
+    const otherCurve = intermediateVectors(other);
+    let vector = minimizing(otherCurve[step], signs);
     if (vector === null) continue;
+    if (rule.runningAverage) vector = runningAverageVector(otherCurve, step, signs);
     n++;
     if (dominates(vector, ideal)) dominating++;
   }
   if (n < rule.nMinTrials || n === 0) return false;
   return 100 * dominating > rule.percentile * n;
+}
+
+/** The mean of a curve's usable vectors at steps ≤ `step` (minimizing units; one is at `step`). */
+function runningAverageVector(
+  curve: Readonly<Record<number, readonly number[]>>,
+  step: number,
+  signs: Float64Array,
+): number[] {
+  const sum = new Array<number>(signs.length).fill(0);
+  let n = 0;
+  for (const key in curve) {
+    if (Number(key) > step) continue;
+    const vector = minimizing(curve[Number(key)], signs);
+    if (vector === null) continue;
+    for (let k = 0; k < vector.length; k++) sum[k] = (sum[k] as number) + (vector[k] as number);
+    n++;
+  }
+  return sum.map((x) => x / n);
 }
 
 /** The best value of each objective over a curve's steps (minimizing units), or null. */

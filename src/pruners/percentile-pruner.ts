@@ -23,9 +23,24 @@ export interface PercentilePrunerOptions {
   readonly intervalSteps?: number;
   /** No pruning at a step fewer than this many COMPLETE trials reported. Default 1. */
   readonly nMinTrials?: number;
+  /**
+   * What a COMPLETE trial that reported at step s contributes to the percentile there.
+   * `"value"` (default, Optuna's rule): its report at s. `"runningAverage"` (opt-in, the
+   * median stopping rule as Golovin et al. 2017 state it for Google Vizier): the mean of its
+   * reports at steps ≤ s. Running averages are more lenient early on curves that still fall
+   * fast, so a trial that learns slowly but ends well is not judged by the early lead of
+   * trials that plateau higher (the "crossing" curves of bench/pruning).
+   */
+  readonly reference?: "value" | "runningAverage";
 }
 
-const OPTION_KEYS = ["nStartupTrials", "nWarmupSteps", "intervalSteps", "nMinTrials"] as const;
+const OPTION_KEYS = [
+  "nStartupTrials",
+  "nWarmupSteps",
+  "intervalSteps",
+  "nMinTrials",
+  "reference",
+] as const;
 
 /** The checked settings of a percentile rule. @internal */
 export interface PercentileRule {
@@ -35,6 +50,8 @@ export interface PercentileRule {
   readonly nWarmupSteps: number;
   readonly intervalSteps: number;
   readonly nMinTrials: number;
+  /** True for `reference: "runningAverage"`. */
+  readonly runningAverage: boolean;
 }
 
 /** Checks the options of a percentile rule, naming `owner` in errors. @internal */
@@ -44,6 +61,12 @@ export function percentileRule(
   options: PercentilePrunerOptions,
 ): PercentileRule {
   checkOptionKeys(owner, options, OPTION_KEYS);
+  const reference = options.reference ?? "value";
+  if (reference !== "value" && reference !== "runningAverage") {
+    throw new TypeError(
+      `${owner}: reference must be "value" or "runningAverage", got ${String(reference)}`,
+    );
+  }
   return {
     owner,
     percentile: checkNumber(owner, "percentile", percentile, 0, 100),
@@ -51,6 +74,7 @@ export function percentileRule(
     nWarmupSteps: checkInteger(owner, "nWarmupSteps", options.nWarmupSteps ?? 0, 0),
     intervalSteps: checkInteger(owner, "intervalSteps", options.intervalSteps ?? 1, 1),
     nMinTrials: checkInteger(owner, "nMinTrials", options.nMinTrials ?? 1, 1),
+    runningAverage: reference === "runningAverage",
   };
 }
 
@@ -63,6 +87,8 @@ export function percentileRule(
  * default) of the values that COMPLETE trials reported at exactly step s: when minimizing it
  * is pruned if worse than that percentile, when maximizing if worse than the (100 − p)-th.
  * Fewer than `nMinTrials` such values: no pruning. A trial whose values are all NaN is pruned.
+ * With `reference: "runningAverage"` each of those COMPLETE trials contributes the mean of its
+ * non-NaN reports at steps ≤ s instead of its report at s.
  * With several objectives the rule is `decideDominance`'s (see `MedianPruner`).
  * @internal
  */
@@ -82,7 +108,8 @@ export function decidePercentile(rule: PercentileRule, context: TrialContext): b
   for (const other of context.trials) {
     if (other?.state !== "COMPLETE" || other.number === trial.number) continue;
     const value = other.intermediateValues[step];
-    if (value !== undefined && !Number.isNaN(value)) values.push(value);
+    if (value === undefined || Number.isNaN(value)) continue;
+    values.push(rule.runningAverage ? runningAverage(other, step) : value);
   }
   if (values.length < rule.nMinTrials || values.length === 0) return false;
   const p = direction === "maximize" ? 100 - rule.percentile : rule.percentile;
@@ -101,6 +128,20 @@ function bestSoFar(trial: FrozenTrial, direction: StudyDirection): number {
     }
   }
   return best;
+}
+
+/** The mean of a trial's non-NaN reports at steps ≤ `step` (it reported a number at `step`). */
+function runningAverage(trial: FrozenTrial, step: number): number {
+  let sum = 0;
+  let n = 0;
+  for (const key in trial.intermediateValues) {
+    const value = trial.intermediateValues[Number(key)] as number;
+    if (Number(key) <= step && !Number.isNaN(value)) {
+      sum += value;
+      n++;
+    }
+  }
+  return sum / n;
 }
 
 /** The p-th percentile of `values` with linear interpolation between order statistics. */

@@ -133,7 +133,33 @@ describe("SuccessiveHalvingPruner", () => {
     expect(pruner.prune(contextOf(frozenTrial(1, "RUNNING", [1, 1]), nan))).toBe(false);
   });
 
+  it("with rungSmoothing w, compares the means of the last w reports up to the rung", () => {
+    const options = { minResource: 1, reductionFactor: 2 } as const;
+    // At the rung of step 1 (n = 2 keeps the best): the other reported 0.5 then 1.
+    const other = [frozenTrial(0, "COMPLETE", [0.5, 1, 1, 1])];
+    const trial = frozenTrial(1, "RUNNING", [1, 0.9]);
+    // Reports: 0.9 ≤ 1 goes on. Means of two: 0.95 > 0.75 is pruned.
+    expect(new SuccessiveHalvingPruner(options).prune(contextOf(trial, other))).toBe(false);
+    const smoothed = new SuccessiveHalvingPruner({ ...options, rungSmoothing: 2 });
+    expect(smoothed.prune(contextOf(trial, other))).toBe(true);
+    // A window longer than the curve takes what there is; NaNs take no part in a mean.
+    const long = new SuccessiveHalvingPruner({ ...options, rungSmoothing: 10 });
+    expect(long.prune(contextOf(trial, other))).toBe(true);
+    const nan = [frozenTrial(0, "COMPLETE", [Number.NaN, 1, 1, 1])];
+    expect(smoothed.prune(contextOf(trial, nan))).toBe(false);
+    // The other's rung value is read where it counts (its first report at or after the rung).
+    const sparse = [frozenTrial(0, "COMPLETE", [0.5, 1.2, 1], [0, 3, 4])];
+    const later = frozenTrial(1, "RUNNING", [1, 0.9, 0.9]);
+    // Rung 2: the trial's (0.9 + 0.9)/2 against the other's report at step 3 and the one
+    // before, (0.5 + 1.2)/2 = 0.85; unsmoothed, 0.9 against 1.2.
+    expect(smoothed.prune(contextOf(later, sparse))).toBe(true);
+    expect(new SuccessiveHalvingPruner(options).prune(contextOf(later, sparse))).toBe(false);
+  });
+
   it("names the option and the expected value in errors", () => {
+    expect(() => new SuccessiveHalvingPruner({ rungSmoothing: 0 })).toThrow(
+      "SuccessiveHalvingPruner: rungSmoothing must be an integer >= 1, got 0",
+    );
     expect(() => new SuccessiveHalvingPruner({ reductionFactor: 1 })).toThrow(
       "SuccessiveHalvingPruner: reductionFactor must be an integer >= 2, got 1",
     );

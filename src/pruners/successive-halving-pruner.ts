@@ -26,6 +26,12 @@ export interface SuccessiveHalvingPrunerOptions {
   readonly minEarlyStoppingRate?: number;
   /** Prune at a rung until more than this many trials reached it. Default 0. */
   readonly bootstrapCount?: number;
+  /**
+   * w: a trial's value at a rung is the mean of its last w reports up to the one that counts
+   * there (fewer when it made fewer). Default 1, Optuna's rule: the report itself. An opt-in
+   * moving average that damps the noise of single reports (see `SuccessiveHalvingPruner`).
+   */
+  readonly rungSmoothing?: number;
 }
 
 const OPTION_KEYS = [
@@ -33,6 +39,7 @@ const OPTION_KEYS = [
   "reductionFactor",
   "minEarlyStoppingRate",
   "bootstrapCount",
+  "rungSmoothing",
 ] as const;
 
 /** The settings of one ASHA ladder of rungs; `minResource` null for "auto". @internal */
@@ -41,6 +48,8 @@ export interface AshaLadder {
   readonly reductionFactor: number;
   readonly minEarlyStoppingRate: number;
   readonly bootstrapCount: number;
+  /** The moving-average window of rung values; 1 (Optuna) when absent. */
+  readonly rungSmoothing?: number;
 }
 
 /**
@@ -61,22 +70,38 @@ export function estimateMinResource(
 }
 
 /**
- * A trial's value at the rung of `rungStep` steps: what it reported at the first step at or
- * after it, or undefined when it never got there.
+ * The step whose report counts at the rung of `rungStep` steps: the first reported step at or
+ * after it, or null when the trial never got there.
  */
-function rungValue<V>(curve: Curve<V>, rungStep: number): V | undefined {
-  const direct = curve[rungStep];
-  if (direct !== undefined) return direct;
-  let first = Number.POSITIVE_INFINITY;
-  let value: V | undefined;
+function rungReportStep(curve: Curve<unknown>, rungStep: number): number | null {
+  if (curve[rungStep] !== undefined) return rungStep;
+  let first: number | null = null;
   for (const key in curve) {
     const step = Number(key);
-    if (step >= rungStep && step < first) {
-      first = step;
-      value = curve[step];
-    }
+    if (step >= rungStep && (first === null || step < first)) first = step;
   }
-  return value;
+  return first;
+}
+
+/**
+ * The comparable value at `step` (null when it cannot compete), or with a window w > 1 the
+ * mean of the comparable reports among the last w at steps ≤ `step`.
+ */
+function valueAt<V>(rule: RungRule<V>, curve: Curve<V>, step: number, window: number): V | null {
+  const own = rule.usable(curve[step] as V);
+  if (own === null || window <= 1) return own;
+  const steps: number[] = [];
+  for (const key in curve) {
+    const s = Number(key);
+    if (s < step) steps.push(s);
+  }
+  steps.sort((a, b) => b - a);
+  const values = [own];
+  for (const s of steps.slice(0, window - 1)) {
+    const value = rule.usable(curve[s] as V);
+    if (value !== null) values.push(value);
+  }
+  return rule.mean(values);
 }
 
 /** How a rung reads and compares reports: numbers for one objective, vectors for several. */
@@ -85,6 +110,8 @@ interface RungRule<V> {
   last(trial: FrozenTrial): number | null;
   /** The report in comparable form, or null when it cannot compete (NaN). */
   usable(value: V): V | null;
+  /** The mean of comparable values (at least one). */
+  mean(values: readonly V[]): V;
   promotable(competing: V[], eta: number): boolean;
 }
 
@@ -93,6 +120,7 @@ function singleRule(direction: StudyDirection): RungRule<number> {
     curve: (trial) => trial.intermediateValues,
     last: lastStep,
     usable: (value) => (Number.isNaN(value) ? null : value),
+    mean: (values) => values.reduce((a, b) => a + b, 0) / values.length,
     promotable: (competing, eta) => isPromotable(competing[0] as number, competing, eta, direction),
   };
 }
@@ -103,6 +131,10 @@ function paretoRule(directions: readonly StudyDirection[]): RungRule<readonly nu
     curve: vectorCurve,
     last: (trial) => lastKey(vectorCurve(trial)),
     usable: (value) => minimizing(value, signs),
+    mean: (values) =>
+      (values[0] as readonly number[]).map(
+        (_, k) => values.reduce((a, v) => a + (v[k] as number), 0) / values.length,
+      ),
     promotable: isParetoPromotable,
   };
 }
@@ -135,7 +167,8 @@ function decideOn<V>(
   const minResource = ladder.minResource ?? estimateMinResource(trials, rule.last);
   if (minResource === null) return false;
   const curve = rule.curve(trial);
-  const value = rule.usable(curve[step] as V);
+  const window = ladder.rungSmoothing ?? 1;
+  const value = valueAt(rule, curve, step, window);
   const previous = previousKey(curve, step);
   const eta = ladder.reductionFactor;
   let rungStep = minResource * eta ** ladder.minEarlyStoppingRate;
@@ -149,8 +182,9 @@ function decideOn<V>(
         continue;
       }
       if (!competes(other)) continue;
-      const otherValue = rungValue(rule.curve(other), rungStep);
-      const usable = otherValue === undefined ? null : rule.usable(otherValue);
+      const otherCurve = rule.curve(other);
+      const at = rungReportStep(otherCurve, rungStep);
+      const usable = at === null ? null : valueAt(rule, otherCurve, at, window);
       if (usable !== null) competing.push(usable);
     }
     if (competing.length <= ladder.bootstrapCount) return true;
@@ -200,6 +234,16 @@ function isPromotable(
  * rungs only once r is known, leaves them out. fixtures/optuna-decisions.py checks all this
  * against Optuna 3.1 itself.
  *
+ * Opt-in, `rungSmoothing: w` (w > 1): every value at a rung, the trial's and the others', is
+ * the mean of the trial's last w reports up to the one that counts there (NaNs left out; a NaN
+ * at the rung itself still prunes or drops out). A single noisy report ranks trials by their
+ * noise as much as by their curves; a short moving average damps it (the median stopping rule
+ * of Golovin et al. 2017 also compares averaged curves). On curves that fall it adds the same
+ * lag to every trial at a rung. bench/pruning (30 seeds of 100 TPE trials, tunekit only)
+ * measured, with w = 5, a pick 0.840× no pruning's at the same steps on curves that keep their
+ * order (0.881× with w = 1) and 1.38× on crossing curves (1.63×): it helps, but no ranking at
+ * early rungs can pick well when the curves cross (see bench/README.md).
+ *
  * Several objectives (`trial.report([v1, v2], step)`): MO-ASHA (Schmucker et al.,
  * "Multi-objective Asynchronous Successive Halving", 2021) with NSGA-II's selection. At a
  * rung, the n vectors (the trial's and those of the other trials there) are ordered by
@@ -210,6 +254,8 @@ function isPromotable(
  * const study = await createStudy({
  *   pruner: new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 4 }),
  * });
+ * // Noisy reports: compare 5-report moving averages at the rungs.
+ * await createStudy({ pruner: new SuccessiveHalvingPruner({ rungSmoothing: 5 }) });
  */
 export class SuccessiveHalvingPruner implements Pruner {
   readonly #ladder: AshaLadder;
@@ -236,6 +282,7 @@ export class SuccessiveHalvingPruner implements Pruner {
         0,
       ),
       bootstrapCount,
+      rungSmoothing: checkInteger(owner, "rungSmoothing", options.rungSmoothing ?? 1, 1),
     };
   }
 

@@ -282,7 +282,7 @@ describe("TPESampler: options", () => {
       /nEiCandidates must be an integer >= 1/,
     );
     expect(() => new TPESampler({ priorWeight: 0 })).toThrow(/priorWeight must be a positive/);
-    expect(() => new TPESampler({ group: true })).toThrow(
+    expect(() => new TPESampler({ multivariate: false, group: true })).toThrow(
       /group: true requires multivariate: true/,
     );
     expect(() => new TPESampler({ multivariate: "yes" as never })).toThrow(

@@ -37,7 +37,7 @@ export interface TPESamplerOptions {
   readonly considerMagicClip?: boolean;
   /** Let the end kernels' bandwidths reach the bounds (default false). */
   readonly considerEndpoints?: boolean;
-  /** Model the parameters all finished trials share jointly (default false). */
+  /** Model the parameters all finished trials share jointly (default true; Optuna's is false). */
   readonly multivariate?: boolean;
   /** With multivariate: model each group of always-together parameters jointly (default false). */
   readonly group?: boolean;
@@ -63,11 +63,11 @@ const RANDOM_RETRIES = 16;
  * and keeps the one that l ranks highest against g, which maximizes expected improvement.
  * - Until `nStartupTrials` trials finished, parameters are drawn uniformly (as
  *   `RandomSampler` with the same seed draws them, re-drawn to avoid repeats in finite spaces).
- * - Univariate (default): each parameter on its own, in `sampleIndependent`, with bandwidths
- *   from neighbour distances. `multivariate`: the parameters every finished trial has,
- *   jointly (Falkner et al. 2018, BOHB); `group`: each group of parameters that always
- *   appear together, jointly (for define-by-run spaces); parameters outside are sampled on
- *   their own.
+ * - `multivariate` (default): the parameters every finished trial has, jointly (Falkner et
+ *   al. 2018, BOHB); `group`: each group of parameters that always appear together, jointly
+ *   (for define-by-run spaces); parameters outside are sampled on their own, as univariate
+ *   TPE (`multivariate: false`, Optuna's default) samples each parameter, with bandwidths
+ *   from neighbour distances.
  * - Pruned trials rank after complete ones, by their last step (later first), then value;
  *   failed trials are ignored; with `constantLiar`, running trials go above, as if they had
  *   the worst value (Optuna's constant liar), so that concurrent workers spread out.
@@ -80,6 +80,11 @@ const RANDOM_RETRIES = 16;
  *
  * Deliberate deviations from Optuna 3.1, each measured on bench/samplers or argued in the
  * file that implements it:
+ * - `multivariate` is on by default: over the 6 single-objective functions of bench/samplers
+ *   at 50/100/200 trials (10 seeds), its median regret was lower than Optuna's default
+ *   (univariate) TPE in 11 of 18 cells, geometric mean ×0.79, and lower than Optuna's
+ *   multivariate TPE in 13 of 18 (×0.7); our univariate variant is at par with Optuna's
+ *   (×1.1, within the seed noise of these cells);
  * - candidates are ranked by the ratio of bandwidth-weighted mixtures, which for continuous
  *   parameters is exactly what Optuna ≤ 3.4 computed (`candidate-selector.ts`);
  * - multivariate bandwidths are per-dimension neighbour distances capped at twice Optuna's
@@ -148,7 +153,7 @@ export class TPESampler implements Sampler {
     const considerPrior = flag(options.considerPrior, "considerPrior", true);
     const considerMagicClip = flag(options.considerMagicClip, "considerMagicClip", true);
     const considerEndpoints = flag(options.considerEndpoints, "considerEndpoints", false);
-    this.multivariate = flag(options.multivariate, "multivariate", false);
+    this.multivariate = flag(options.multivariate, "multivariate", true);
     this.group = flag(options.group, "group", false);
     this.constantLiar = flag(options.constantLiar, "constantLiar", false);
     this.constraints = flag(options.constraints, "constraints", true);
@@ -196,7 +201,8 @@ export class TPESampler implements Sampler {
     for (const [name, distribution] of Object.entries(intersection)) {
       if (cardinality(distribution) !== 1) space[name] = distribution;
     }
-    return space;
+    // One parameter is sampled as univariate TPE samples it (neighbour bandwidths, no cap).
+    return Object.keys(space).length > 1 ? space : {};
   }
 
   sampleRelative(context: TrialContext, space: SearchSpace): RelativeSample {
