@@ -184,13 +184,16 @@ class TimedSampler(optuna.samplers.BaseSampler):
     def __init__(self, inner):
         self.inner = inner
         self.seconds = 0.0
+        self.cpu_seconds = 0.0
 
     def _timed(self, fn, *args):
         start = time.perf_counter()
+        cpu = time.process_time()
         try:
             return fn(*args)
         finally:
             self.seconds += time.perf_counter() - start
+            self.cpu_seconds += time.process_time() - cpu
 
     def infer_relative_search_space(self, study, trial):
         return self._timed(self.inner.infer_relative_search_space, study, trial)
@@ -235,12 +238,14 @@ def timing(at, repeats, samplers, dims):
             return rosenbrock([trial.suggest_float(f"x{i}", -5, 10) for i in range(dims)])
 
         study.optimize(objective, n_trials=TIMING_WARMUP)
-        ms = []
+        ms, cpu_ms = [], []
         for _ in range(repeats):
             sampler.seconds = 0.0
+            sampler.cpu_seconds = 0.0
             study.optimize(objective, n_trials=1)
             ms.append(sampler.seconds * 1000)
-        results.append({"sampler": name, "trial": at, "ms": ms})
+            cpu_ms.append(sampler.cpu_seconds * 1000)
+        results.append({"sampler": name, "trial": at, "ms": ms, "cpuMs": cpu_ms})
     return results
 
 

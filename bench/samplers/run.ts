@@ -19,7 +19,8 @@
  * `--dims` dimensions (default 10), for
  * each sampler and its Optuna twin: random COMPLETE trials are imported, 10 trials run untimed (warm-up), then
  * each timed trial is one call of optimize; only the sampler's calls are timed, in both
- * libraries (the median is printed). Runs alone, after quality.
+ * libraries (the median of wall and of CPU time is printed; the speed-up compares CPU times,
+ * which other processes on a shared machine do not inflate). Runs alone, after quality.
  *
  * Usage: npx tsx bench/samplers/run.ts [--quick] [--seeds 10] [--functions branin,mixed]
  *        [--samplers tpe,tpe-mv] [--optuna-samplers tpe,cmaes] [--concurrency 1] [--no-optuna] [--no-timing] [--no-quality] [--at 1000]
@@ -63,6 +64,8 @@ interface Timing {
   readonly sampler: string;
   readonly trial: number;
   readonly ms: readonly number[];
+  /** CPU milliseconds of this process in the same calls (tunekit only): load-independent. */
+  readonly cpuMs?: readonly number[];
 }
 
 const { values: args } = parseArgs({
@@ -193,16 +196,20 @@ function runOptuna(mode: "quality" | "timing", extra: string[]): Promise<unknown
 /** A sampler that adds up the milliseconds spent in another. */
 class TimedSampler implements Sampler {
   ms = 0;
+  cpuMs = 0;
   readonly #inner: Sampler;
   constructor(inner: Sampler) {
     this.#inner = inner;
   }
   #timed<T>(fn: () => T): T {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     try {
       return fn();
     } finally {
       this.ms += performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      this.cpuMs += (used.user + used.system) / 1000;
     }
   }
   prepareTrial(snapshot: StudySnapshot) {
@@ -250,12 +257,15 @@ async function tunekitTiming(bench: BenchSampler, at: number, repeats: number): 
     rosenbrock(Array.from({ length: d }, (_, i) => trial.suggestFloat(`x${i}`, -5, 10)));
   await study.optimize(objective, { nTrials: TIMING_WARMUP });
   const ms: number[] = [];
+  const cpuMs: number[] = [];
   for (let r = 0; r < repeats; r++) {
     sampler.ms = 0;
+    sampler.cpuMs = 0;
     await study.optimize(objective, { nTrials: 1 });
     ms.push(sampler.ms);
+    cpuMs.push(sampler.cpuMs);
   }
-  return { sampler: bench.name, trial: at, ms };
+  return { sampler: bench.name, trial: at, ms, cpuMs };
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -371,13 +381,22 @@ function timingTable(ours: readonly Timing[], theirs: readonly Timing[]): void {
   const rows = ours.map((timing) => {
     const bench = benchSampler(timing.sampler);
     const twin = bench.optunaTwin ?? "tpe";
-    const a = summary(timing.ms);
-    const b = summary(theirs.find((t) => t.sampler === twin)?.ms ?? []);
+    const theirTiming = theirs.find((t) => t.sampler === twin);
+    const wall = summary(timing.ms);
+    const cpu = summary(timing.cpuMs ?? []);
+    const theirWall = summary(theirTiming?.ms ?? []);
+    const theirCpu = summary(theirTiming?.cpuMs ?? []);
+    // CPU time, where both sides have it, is what other processes on the machine do not inflate.
+    const [a, b] = cpu !== null && theirCpu !== null ? [cpu, theirCpu] : [wall, theirWall];
     const ratio = a !== null && b !== null ? b.median / a.median : null;
+    const ms = (s: { median: number } | null, digits: number) =>
+      s === null ? "-" : `${s.median.toFixed(digits)} ms`;
     return [
       timing.sampler,
-      a === null ? "-" : `${a.median.toFixed(2)} ms`,
-      b === null ? "-" : `${b.median.toFixed(1)} ms (${twin})`,
+      ms(wall, 2),
+      ms(cpu, 2),
+      `${ms(theirWall, 1)} (${twin})`,
+      ms(theirCpu, 1),
       ratio === null ? "-" : `${ratio.toFixed(0)}×`,
       ratio === null ? "n/a" : ratio >= 10 ? "met" : "NOT met",
     ];
@@ -385,9 +404,11 @@ function timingTable(ours: readonly Timing[], theirs: readonly Timing[]): void {
   printTable(
     [
       "sampler",
-      `tunekit (trial ${TIMING_AT})`,
-      `Optuna (trial ${TIMING_AT})`,
-      "speed-up",
+      "tunekit wall",
+      "tunekit CPU",
+      "Optuna wall",
+      "Optuna CPU",
+      "speed-up (CPU)",
       "goal ≥10×",
     ],
     rows,
