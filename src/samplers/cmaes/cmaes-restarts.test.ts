@@ -1,65 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { driveSampler, median } from "../../../test/support/drive-sampler.js";
 import { type Distribution, floatDistribution } from "../../core/distributions.js";
-import type { FrozenTrial } from "../../core/frozen-trial.js";
 import { setLogLevel } from "../../index.js";
-import { CmaEsSampler, type CmaEsSamplerOptions } from "./index.js";
-
-/**
- * Drives a sampler over plain trials, as a study would (one worker, no storage), which is
- * ten times faster than a study for the statistical tests below.
- */
-function drive(
-  options: CmaEsSamplerOptions,
-  space: Record<string, Distribution>,
-  f: (params: Record<string, number>) => number,
-  budget: number,
-): number {
-  const sampler = new CmaEsSampler(options);
-  const trials: FrozenTrial[] = [];
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < budget; i++) {
-    const running: FrozenTrial = {
-      number: i,
-      state: "RUNNING",
-      values: null,
-      params: {},
-      distributions: {},
-      intermediateValues: {},
-      userAttrs: {},
-      systemAttrs: {},
-      datetimeStart: null,
-      datetimeComplete: null,
-      durationMs: null,
-    };
-    trials.push(running);
-    const context = { directions: ["minimize" as const], trials, trial: running };
-    const relative = sampler.inferRelativeSearchSpace(context);
-    const sample =
-      Object.keys(relative).length > 0 ? sampler.sampleRelative(context, relative) : null;
-    const params: Record<string, number> = {};
-    for (const [name, d] of Object.entries(space)) {
-      params[name] = (sample?.params[name] ??
-        sampler.sampleIndependent(context, name, d)) as number;
-    }
-    const value = f(params);
-    best = Math.min(best, value);
-    trials[i] = {
-      ...running,
-      state: "COMPLETE",
-      values: [value],
-      params,
-      distributions: space,
-      systemAttrs: sample?.systemAttrs ?? {},
-      datetimeComplete: String(i).padStart(9, "0"),
-    };
-  }
-  return best;
-}
-
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  return ((s[(s.length - 1) >> 1] as number) + (s[s.length >> 1] as number)) / 2;
-};
+import { CmaEsSampler } from "./index.js";
 
 setLogLevel("error");
 
@@ -77,7 +20,7 @@ describe("CmaEsSampler restarts over many runs", () => {
     };
     const results = (restartStrategy: "none" | "ipop") =>
       Array.from({ length: 10 }, (_, seed) =>
-        drive({ seed: seed + 1, restartStrategy }, space, rastrigin, 4000),
+        driveSampler(new CmaEsSampler({ seed: seed + 1, restartStrategy }), space, rastrigin, 4000),
       );
     const none = results("none");
     const ipop = results("ipop");
