@@ -3,9 +3,11 @@
  *
  * 1. Workers: `tunekit run bench/cli/cpu-objective.ts -n 100` with `--workers 1` and
  *    `--workers 2` on one SQLite file; the objective does about 50 ms of arithmetic per
- *    trial (calibrated here first). Prints the wall time of each command (start-up
- *    included) and the span from the first trial's start to the last trial's end, and the
- *    speed-up of 2 workers over 1. Goal: ≥ 1.8× on a 2-core machine.
+ *    trial (calibrated here first). Prints the wall time of each command, split into the
+ *    start-up (the command's start to the first trial's start: Node, tsx, the library, the
+ *    objective, the study; for 2 workers also forking them), the span from the first
+ *    trial's start to the last trial's end, and the end (the last trial's end to the
+ *    command's exit); and the speed-up of 2 workers over 1. Goal: ≥ 1.8× on a 2-core machine.
  *    Baseline, in the same rounds: the same arithmetic in 1 and in 2 bare Node processes
  *    (no tunekit), i.e. the speed-up this machine gives right now; tunekit's efficiency is
  *    its speed-up over the machine's (1.0 = no loss). On a machine other work also loads,
@@ -119,8 +121,18 @@ console.log(iterations);`;
   return iterations;
 }
 
-/** Runs the command to its end; returns the wall time in ms. */
-function tunekit(cliArgs: readonly string[], env: Record<string, string> = {}): Promise<number> {
+/** How a command ran: its wall time, and when it started (epoch ms). */
+interface CommandRun {
+  readonly wallMs: number;
+  readonly startedAt: number;
+}
+
+/** Runs the command to its end. */
+function tunekit(
+  cliArgs: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CommandRun> {
+  const startedAt = Date.now();
   const start = performance.now();
   const child = spawn(process.execPath, [...CLI, ...cliArgs], {
     cwd: folder,
@@ -133,7 +145,7 @@ function tunekit(cliArgs: readonly string[], env: Record<string, string> = {}): 
   });
   return new Promise((resolve, reject) => {
     child.on("close", (code) => {
-      if (code === 0) resolve(performance.now() - start);
+      if (code === 0) resolve({ wallMs: performance.now() - start, startedAt });
       else reject(new Error(`tunekit ${cliArgs.join(" ")} exited with ${code}:\n${stderr}`));
     });
   });
@@ -146,16 +158,21 @@ async function trialsOf(studyName: string): Promise<FrozenTrial[]> {
   return trials;
 }
 
-/** From the first trial's start to the last trial's end, in ms. */
-function span(trials: readonly FrozenTrial[]): number {
+/** The first trial's start and the last trial's end, epoch ms. */
+function extent(trials: readonly FrozenTrial[]): { first: number; last: number } {
   const starts = trials.map((t) => Date.parse(t.datetimeStart ?? ""));
   const ends = trials.map((t) => Date.parse(t.datetimeComplete ?? ""));
-  return Math.max(...ends) - Math.min(...starts);
+  return { first: Math.min(...starts), last: Math.max(...ends) };
 }
 
 interface WorkersResult {
   readonly wallMs: number;
+  /** From the command's start to the first trial's start. */
+  readonly startupMs: number;
+  /** From the first trial's start to the last trial's end. */
   readonly spanMs: number;
+  /** From the last trial's end to the command's exit. */
+  readonly endMs: number;
   readonly trialMs: number;
   readonly pids: number;
 }
@@ -164,7 +181,7 @@ let runs = 0;
 
 async function runWorkers(workers: number, iterations: number): Promise<WorkersResult> {
   const study = `cpu-w${workers}-${runs++}`;
-  const wallMs = await tunekit(
+  const { wallMs, startedAt } = await tunekit(
     [
       "run",
       OBJECTIVE,
@@ -188,9 +205,12 @@ async function runWorkers(workers: number, iterations: number): Promise<WorkersR
   if (trials.length !== nTrials || trials.some((t) => t.state !== "COMPLETE")) {
     throw new Error(`study ${study}: expected ${nTrials} COMPLETE trials`);
   }
+  const { first, last } = extent(trials);
   return {
     wallMs,
-    spanMs: span(trials),
+    startupMs: first - startedAt,
+    spanMs: last - first,
+    endMs: startedAt + wallMs - last,
     trialMs: median(trials.map((t) => t.durationMs ?? 0)),
     pids: workers,
   };
@@ -318,14 +338,17 @@ async function main(): Promise<void> {
     return {
       workers,
       wallMs: median(list.map((r) => r.wallMs)),
+      startupMs: median(list.map((r) => r.startupMs)),
       spanMs: median(list.map((r) => r.spanMs)),
+      endMs: median(list.map((r) => r.endMs)),
       trialMs: median(list.map((r) => r.trialMs)),
     };
   });
-  console.log("workers   wall (with start-up)   trial span   median trial");
+  console.log("workers   wall (with start-up)   start-up   trial span   end   median trial");
   for (const s of summary) {
     console.log(
-      `${String(s.workers).padStart(7)}   ${fmt(s.wallMs).padStart(20)}   ${fmt(s.spanMs).padStart(10)}   ${fmt(s.trialMs).padStart(12)}`,
+      `${String(s.workers).padStart(7)}   ${fmt(s.wallMs).padStart(20)}   ${fmt(s.startupMs).padStart(8)}   ` +
+        `${fmt(s.spanMs).padStart(10)}   ${fmt(s.endMs).padStart(8)}   ${fmt(s.trialMs).padStart(12)}`,
     );
   }
   const [one, two] = summary as [(typeof summary)[0], (typeof summary)[0]];

@@ -29,7 +29,12 @@ export class IntersectionSearchSpace {
   calculate(trials: readonly FrozenTrial[]): SearchSpace {
     let advancing = true;
     for (let i = this.#watermark; i < trials.length; i++) {
-      const trial = trials[i] as FrozenTrial;
+      const trial = trials[i];
+      // A trial not read yet (another worker's, numbered below this one's) is still to come.
+      if (trial === undefined) {
+        advancing = false;
+        continue;
+      }
       const finished = trial.state === "COMPLETE" || trial.state === "PRUNED";
       const done = finished || trial.state === "FAIL";
       if (finished && !this.#foldedAbove.has(trial.number)) this.#fold(trial);

@@ -4,10 +4,12 @@ import {
   DuplicatedStudyError,
   deleteStudy,
   type FrozenTrial,
+  fromUnit,
   listStudies,
   loadStudy,
   MemoryStorage,
   RandomSampler,
+  type Sampler,
   type Study,
   StudyNotFoundError,
   TrialFinishedError,
@@ -1125,5 +1127,28 @@ describe("flush", () => {
     expect(seen?.state).toBe("RUNNING");
     expect(seen?.params).toEqual(trial.params);
     expect(seen?.intermediateValues).toEqual({ 0: 0.5 });
+  });
+});
+
+describe("asks of several workers", () => {
+  it("shows samplers every trial numbered below the new one, including other workers'", async () => {
+    const storage = new MemoryStorage();
+    const seen: number[][] = [];
+    const probe: Sampler = {
+      inferRelativeSearchSpace(context) {
+        seen.push(Array.from(context.trials, (t) => t?.number ?? -1));
+        expect(context.trials).toHaveLength(context.trial.number + 1);
+        return {};
+      },
+      sampleRelative: () => ({ params: {} }),
+      sampleIndependent: (_context, _name, distribution) => fromUnit(distribution, 0.5),
+    };
+    const a = await createStudy({ studyName: "w", storage, sampler: probe });
+    const b = await loadStudy({ studyName: "w", storage, sampler: probe });
+    await a.optimize((t) => t.suggestFloat("x", 0, 1), { nTrials: 2 });
+    // Both read before either creates: the second creation is numbered past the first.
+    const [ta, tb] = await Promise.all([a.ask(), b.ask()]);
+    expect([ta.number, tb.number].sort()).toEqual([2, 3]);
+    for (const numbers of seen) expect(numbers).not.toContain(-1);
   });
 });

@@ -225,6 +225,8 @@ export class Study {
       else break;
     }
     this.#cache.remember(started);
+    // Other workers created trials numbered below ours since the read: samplers see them all.
+    if (!this.#cache.dense) await this.#cache.sync(this.storage, this.#studyId);
     await this.#heartbeat?.start(started.map((t) => t.number));
     snapshot = this.#cache.trials;
     return started.map((stored) =>

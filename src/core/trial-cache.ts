@@ -15,6 +15,8 @@ export class TrialCache {
   readonly #trials: FrozenTrial[] = [];
   #reading: Promise<readonly FrozenTrial[]> | null = null;
   #waiting = 0;
+  /** How many of `#trials`' slots hold a trial. */
+  #known = 0;
 
   /** The trials as last read (index = trial number). */
   get trials(): readonly FrozenTrial[] {
@@ -57,8 +59,17 @@ export class TrialCache {
     return this.#trials;
   }
 
+  /**
+   * Whether every trial numbered below the highest known one is here. A trial this process
+   * just created can be numbered past trials other workers created since the last read.
+   */
+  get dense(): boolean {
+    return this.#known === this.#trials.length;
+  }
+
   #put(trial: FrozenTrial): void {
     const before = this.#trials[trial.number];
+    if (before === undefined) this.#known++;
     if (before?.state === "WAITING") this.#waiting--;
     if (trial.state === "WAITING") this.#waiting++;
     this.#trials[trial.number] = trial;

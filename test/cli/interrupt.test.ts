@@ -3,6 +3,8 @@
  * consistent study: no trial RUNNING, the completed trials kept as they were, the running
  * ones failed as interrupted, and no command process left behind.
  */
+import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -103,5 +105,30 @@ describe("Ctrl-C during tunekit run", () => {
     expect(failed.length).toBe(1);
     expect(pids().length).toBe(after.length);
     for (const pid of pids()) expect(alive(Number(pid))).toBe(false);
+  }, 90_000);
+
+  it("stops workers that are still loading when Ctrl-C comes as the study opens", async () => {
+    const run = startTunekit(
+      ["run", "slow.ts", "--study", "early", "-n", "1000", "--workers", "2"],
+      folder.dir,
+    );
+    // Announced once the study is open; the workers, forked before, are loading then.
+    await poll(
+      async () => (run.stderr().includes("2 worker processes") ? true : undefined),
+      "the run's announcement",
+    );
+    const exited = once(run.child, "exit");
+    run.child.kill("SIGINT");
+    // The workers share the command's output, so `done` (its close) would wait for them.
+    await exited;
+    const processes = spawnSync("ps", ["-eww", "-o", "args="], { encoding: "utf8" }).stdout;
+    const left = processes
+      .split("\n")
+      .filter((line) => line.includes("worker-entry") && line.includes('"studyName":"early"'));
+    expect(left).toEqual([]);
+    const result = await run.done;
+    expect(result.status, result.stderr).toBe(130);
+    const after = await storedTrials("early");
+    expect(after.filter((t) => t.state === "RUNNING" || t.state === "WAITING")).toEqual([]);
   }, 90_000);
 });

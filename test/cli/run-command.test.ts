@@ -2,9 +2,11 @@
  * `tunekit run --space FILE -- COMMAND`: a small Node program tuned through the real
  * command, with intermediate reports, a conditional parameter, failures and worker processes.
  */
+import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { afterAll, describe, expect, it } from "vitest";
 import { type FrozenTrial, loadStudy } from "../../src/index.js";
-import { tempFolder, tunekit } from "./cli-process.js";
+import { startTunekit, tempFolder, tunekit } from "./cli-process.js";
 
 const folder = tempFolder({
   "space.yaml": `# A conditional space: momentum only for sgd.
@@ -277,4 +279,53 @@ describe("tunekit run with a command per trial", () => {
       expect(trial.number).toBeGreaterThanOrEqual(5);
     }
   }, 120_000);
+
+  it("runs exactly one trial with a budget of one and two workers", async () => {
+    // Workers keep tickets in hand and the first to load may not take the last ticket
+    // while another still loads: neither may run a second trial, nor wait forever.
+    const run = await tunekit(
+      [
+        "run",
+        "--space",
+        "pid.yaml",
+        "--study",
+        "one-of-two",
+        "-n",
+        "1",
+        "--workers",
+        "2",
+        "--",
+        "node",
+        "-e",
+        "console.log(process.ppid)",
+      ],
+      folder.dir,
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("1 trial run (1 complete, 0 pruned, 0 failed)");
+    expect((await storedTrials("one-of-two")).map((t) => t.state)).toEqual(["COMPLETE"]);
+  }, 90_000);
+
+  it("stops the workers it forked when the study cannot be opened (code 2)", async () => {
+    const args = ["--space", "pid.yaml", "--study", "dir-w", "--", "node", "-e", "console.log(1)"];
+    const first = await tunekit(["run", "-n", "1", "--direction", "maximize", ...args], folder.dir);
+    expect(first.status, first.stderr).toBe(0);
+    // Workers are forked before the study is opened; the refused direction must not leave
+    // them running once the command has exited. (Its output closes only when the workers,
+    // which share it, have exited too: hence the exit event, not `done`.)
+    const run = startTunekit(
+      ["run", "-n", "4", "--workers", "2", "--direction", "minimize", ...args],
+      folder.dir,
+    );
+    await once(run.child, "exit");
+    const processes = spawnSync("ps", ["-eww", "-o", "args="], { encoding: "utf8" }).stdout;
+    const left = processes
+      .split("\n")
+      .filter((line) => line.includes("worker-entry") && line.includes('"studyName":"dir-w"'));
+    expect(left).toEqual([]);
+    const result = await run.done;
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--direction: .*exists with directions \[maximize\]/);
+    expect(await storedTrials("dir-w")).toHaveLength(1);
+  }, 90_000);
 });

@@ -1,21 +1,22 @@
 /**
  * `tunekit run`: checks the command line into a RunSpec, then runs the study in this
  * process (`--workers 1`) or in worker processes that share the trial budget.
+ *
+ * This module imports only what checking the command line needs; the library comes later
+ * (dynamic imports), so that `--workers N` forks its workers before this process spends
+ * its time loading it and opening the study.
  */
 import { existsSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
-import { terminalProgress } from "../../integrations/progress-bar.js";
-import { placeholderNames } from "../../integrations/shell-objective.js";
+import type { ProgressReporter } from "../../core/optimize.js";
+import type { Study } from "../../index.js";
 import type { CommandAction } from "../command-spec.js";
 import type { RunFlags } from "../definitions.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { announce, runInProcess } from "../run/in-process.js";
 import { onInterrupt } from "../run/interrupt.js";
-import { type RunSpec, saveSpec } from "../run/run-spec.js";
-import { currentBest, printSummary, Tally } from "../run/tally.js";
+import type { RunSpec } from "../run/run-spec.js";
+import type { Tally } from "../run/tally.js";
 import { startPool } from "../run/worker-pool.js";
-import { gridOf, readSpaceFile } from "../space-file.js";
-import { createOrLoadStudy } from "../study-access.js";
 
 const COMMAND_FLAGS = [
   ["objectiveField", "--objective-field"],
@@ -37,6 +38,10 @@ async function specOf(operands: readonly string[], flags: RunFlags): Promise<Run
           "tunekit run --space space.yaml -- python train.py --lr {lr}",
       );
     }
+    const [{ gridOf, readSpaceFile }, { placeholderNames }] = await Promise.all([
+      import("../space-file.js"),
+      import("../../integrations/shell-objective.js"),
+    ]);
     const space = await readSpaceFile(flags.space);
     if (flags.sampler === "grid") gridOf(space, flags.space);
     const names = space.map((param) => param.name);
@@ -102,24 +107,21 @@ async function specOf(operands: readonly string[], flags: RunFlags): Promise<Run
   };
 }
 
-/** `--workers N`: N worker processes; this one grants tickets and draws progress. */
+/**
+ * `--workers N`: N worker processes; this one grants tickets and draws progress. The
+ * workers are forked first: they load the objective while this process creates the study.
+ */
 async function runInWorkers(spec: RunSpec, flags: RunFlags): Promise<number> {
-  const study = await createOrLoadStudy({
-    studyName: spec.studyName,
-    storage: spec.storage,
-    ...(flags.direction === undefined ? {} : { directions: flags.direction }),
-  });
-  announce(study, spec, flags.workers);
-  await saveSpec(study, spec);
-  const tally = new Tally(study.directions, await currentBest(study));
-  const progress = flags.progress ? terminalProgress(flags.trials ?? null) : null;
+  // Trials end only after `pool.begin`, by which time the study is open.
+  let opened: OpenedRun | null = null;
   const pool = startPool({
     spec,
     workers: flags.workers,
     nTrials: flags.trials ?? null,
     deadline: flags.timeout === undefined ? null : Date.now() + flags.timeout,
-    study,
     onTrial: (state, values) => {
+      if (opened === null) return;
+      const { tally, progress } = opened;
       tally.add(state, values);
       progress?.update({ done: tally.done, bestValue: tally.best });
     },
@@ -129,6 +131,14 @@ async function runInWorkers(spec: RunSpec, flags: RunFlags): Promise<number> {
     onSecond: () => pool.exitNow(),
   });
   try {
+    try {
+      opened = await openForWorkers(spec, flags);
+    } catch (error) {
+      await pool.abort();
+      throw error;
+    }
+    const { study, tally, progress, printSummary } = opened;
+    pool.begin(study);
     const outcome = await pool.done;
     progress?.stop();
     if (outcome.orphansFailed > 0) {
@@ -149,10 +159,49 @@ async function runInWorkers(spec: RunSpec, flags: RunFlags): Promise<number> {
   }
 }
 
+/** The study of a `--workers` run, open, with what counts and shows its trials. */
+interface OpenedRun {
+  readonly study: Study;
+  readonly tally: Tally;
+  readonly progress: ProgressReporter | null;
+  readonly printSummary: typeof import("../run/tally.js").printSummary;
+}
+
+/** Creates (or continues) the study of a `--workers` run and keeps its spec with it. */
+async function openForWorkers(spec: RunSpec, flags: RunFlags): Promise<OpenedRun> {
+  const [{ createOrLoadStudy }, { announce }, { saveSpec }, tallies, { terminalProgress }] =
+    await Promise.all([
+      import("../study-access.js"),
+      import("../run/in-process.js"),
+      import("../run/run-spec.js"),
+      import("../run/tally.js"),
+      import("../../integrations/progress-bar.js"),
+    ]);
+  const study = await createOrLoadStudy({
+    studyName: spec.studyName,
+    storage: spec.storage,
+    ...(flags.direction === undefined ? {} : { directions: flags.direction }),
+  });
+  try {
+    announce(study, spec, flags.workers);
+    await saveSpec(study, spec);
+    return {
+      study,
+      tally: new tallies.Tally(study.directions, await tallies.currentBest(study)),
+      progress: flags.progress ? terminalProgress(flags.trials ?? null) : null,
+      printSummary: tallies.printSummary,
+    };
+  } catch (error) {
+    await study.storage.close();
+    throw error;
+  }
+}
+
 /** Runs the study the command line describes. */
 export const runCommand: CommandAction<RunFlags> = async (operands, flags) => {
   const spec = await specOf(operands, flags);
   if (flags.workers > 1) return runInWorkers(spec, flags);
+  const { runInProcess } = await import("../run/in-process.js");
   return runInProcess(
     spec,
     { create: true, directions: flags.direction },

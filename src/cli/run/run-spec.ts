@@ -9,6 +9,8 @@ import {
   type LogLevel,
   type Objective,
   type OptimizeOptions,
+  type Pruner,
+  type Sampler,
   type Study,
   type StudyDirection,
   setLogLevel,
@@ -17,9 +19,10 @@ import {
 import { CommandFailedError } from "../../integrations/command-failed-error.js";
 import { abortable, InterruptedError } from "../../integrations/interrupted-error.js";
 import { shellObjective } from "../../integrations/shell-objective.js";
+import type { Storage } from "../../storages/storage.js";
 import type { PrunerName, SamplerName } from "../definitions.js";
 import { UsageError } from "../errors.js";
-import { gridOf, type SearchSpaceSpec, suggestSpace } from "../space-file.js";
+import type { SearchSpaceSpec } from "../space-file.js";
 import { createOrLoadStudy } from "../study-access.js";
 import { loadObjectiveModule, type ObjectiveModule } from "./load-objective.js";
 import { makePruner, makeSampler } from "./plugins.js";
@@ -146,6 +149,38 @@ function interruptible(objective: Objective, signal: AbortSignal): Objective {
   };
 }
 
+/** What a run needs before its study exists: the objective module, sampler and pruner. */
+export interface RunParts {
+  /** The objective module; null for a command objective. */
+  readonly module: ObjectiveModule | null;
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+}
+
+/**
+ * Loads the objective module (compiling TypeScript) and makes the sampler and pruner: the
+ * slow part of a process's start, which needs no study, so worker processes do it while
+ * the run is still creating the study.
+ */
+export async function loadRunParts(spec: RunSpec): Promise<RunParts> {
+  const { objective: source } = spec;
+  setLogLevel(spec.logLevel);
+  let module: ObjectiveModule | null = null;
+  if (source.kind === "module") module = await loadObjectiveModule(source.path);
+  // Only commands need space files (and their YAML parser, slow to load).
+  const grid =
+    source.kind === "command"
+      ? spec.sampler === "grid"
+        ? {
+            values: (await import("../space-file.js")).gridOf(source.space, source.spaceSource),
+            source: source.spaceSource,
+          }
+        : undefined
+      : module?.grid && { values: module.grid, source: `the grid exported by ${source.path}` };
+  const sampler = makeSampler(spec.sampler, { seed: spec.seed, ...(grid ? { grid } : {}) });
+  return { module, sampler, pruner: makePruner(spec.pruner) };
+}
+
 /**
  * Loads the objective, makes the sampler and pruner, opens the study and wraps the
  * objective so that `signal` (Ctrl-C) fails its running trials as interrupted.
@@ -155,23 +190,27 @@ export async function prepareRun(
   mode: OpenMode,
   signal: AbortSignal,
 ): Promise<PreparedRun> {
+  return openRun(spec, await loadRunParts(spec), mode, signal);
+}
+
+/**
+ * Opens (or creates, per `mode`) the study of a run whose parts are loaded, in `storage`
+ * when given (the caller closes it then) or in the storage `spec` names.
+ */
+export async function openRun(
+  spec: RunSpec,
+  parts: RunParts,
+  mode: OpenMode,
+  signal: AbortSignal,
+  storage: Storage | null = null,
+): Promise<PreparedRun> {
   const { objective: source } = spec;
-  setLogLevel(spec.logLevel);
-  let module: ObjectiveModule | null = null;
-  if (source.kind === "module") module = await loadObjectiveModule(source.path);
-  const grid =
-    source.kind === "command"
-      ? spec.sampler === "grid"
-        ? { values: gridOf(source.space, source.spaceSource), source: source.spaceSource }
-        : undefined
-      : module?.grid && { values: module.grid, source: `the grid exported by ${source.path}` };
-  const sampler = makeSampler(spec.sampler, { seed: spec.seed, ...(grid ? { grid } : {}) });
-  const pruner = makePruner(spec.pruner);
+  const { module, sampler, pruner } = parts;
   const heartbeat =
     spec.heartbeatIntervalMs === null ? {} : { heartbeatIntervalMs: spec.heartbeatIntervalMs };
   const common = {
     studyName: spec.studyName,
-    storage: spec.storage,
+    storage: storage ?? spec.storage,
     sampler,
     pruner,
     ...heartbeat,
@@ -197,6 +236,7 @@ export async function prepareRun(
         `"${study.studyName}" has ${n} direction(s)`,
     );
   }
+  const { suggestSpace } = await import("../space-file.js");
   const objective = shellObjective({
     command: source.command,
     params: (trial) => suggestSpace(trial, source.space),

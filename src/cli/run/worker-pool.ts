@@ -4,13 +4,18 @@
  * after `--trials` of them, at `--timeout`, at Ctrl-C, or when a worker fails: exactly the
  * asked number of trials run, whichever worker runs them. This process does not run trials,
  * so its event loop stays free to answer, draw progress and handle Ctrl-C.
+ *
+ * The workers are forked first, before this process opens the study, so that their start
+ * (Node, tsx, the objective) overlaps with this process's; they ask for tickets once loaded
+ * and get them once `begin` says the study exists. Each worker keeps two tickets in hand
+ * (messages.ts), so trials do not wait for this process's answers.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Study, TrialState } from "../../index.js";
 import { ExitCode } from "../errors.js";
-import type { ParentMessage, WorkerMessage } from "./messages.js";
+import type { ParentMessage, WorkerMessage, WorkerOptions } from "./messages.js";
 import type { RunSpec } from "./run-spec.js";
 
 /** Options of `startPool`. */
@@ -19,10 +24,8 @@ export interface PoolOptions {
   readonly workers: number;
   /** Tickets to grant in all; null for no limit. */
   readonly nTrials: number | null;
-  /** Epoch ms after which no ticket is granted; null for none. */
+  /** Epoch ms after which no ticket is granted (nor used); null for none. */
   readonly deadline: number | null;
-  /** The study the workers run, to fail the trials of a worker that died. */
-  readonly study: Study;
   /** Called as each trial ends, in any worker. */
   readonly onTrial: (state: TrialState, values: readonly number[] | null) => void;
 }
@@ -37,10 +40,18 @@ export interface PoolOutcome {
 
 /** A running pool. */
 export interface Pool {
+  /**
+   * The study exists (created, its spec saved): tickets may be granted. `study` also
+   * serves to fail the trials of a worker that died.
+   */
+  begin(study: Study): void;
+  /** The run could not open its study: the workers exit; resolves once they have. */
+  abort(): Promise<void>;
   /** Ctrl-C: no more tickets; workers fail their running trials as interrupted. */
   interrupt(): void;
   /** Ctrl-C again: workers exit now; their running trials are failed afterwards. */
   exitNow(): void;
+  /** Settles once every worker has exited (after `begin` or `abort`). */
   readonly done: Promise<PoolOutcome>;
 }
 
@@ -62,48 +73,63 @@ function tell(child: ChildProcess, message: ParentMessage): void {
   if (child.connected) child.send(message, () => undefined);
 }
 
-/** Starts the workers. */
+/** Forks the workers now; they get tickets once `begin` is called. */
 export function startPool(options: PoolOptions): Pool {
   const { nTrials, deadline } = options;
+  let study: Study | null = null;
   let granted = 0;
   let stopping = false;
+  let interrupted = false;
   let error: PoolOutcome["error"] = null;
-  const mayGrant = () =>
-    !stopping &&
-    (nTrials === null || granted < nTrials) &&
-    (deadline === null || Date.now() < deadline);
+  /** Ticket requests not answered yet, oldest first. */
+  const queue: Worker[] = [];
+  /** Workers that have loaded (asked for a ticket) or exited. */
+  const started = new Set<Worker>();
 
-  // Workers start together: first tickets wait until every worker has loaded (or exited),
-  // so a worker that loads faster does not run the whole budget alone.
-  const started = new Set<ChildProcess>();
-  let held: (() => void)[] | null = [];
-  const release = () => {
-    if (held === null || started.size < workers.length) return;
-    const grants = held;
-    held = null;
-    for (const grant of grants) grant();
+  const decide = (): "grant" | "refuse" | "wait" => {
+    if (stopping || (nTrials !== null && granted >= nTrials)) return "refuse";
+    if (deadline !== null && Date.now() >= deadline) return "refuse";
+    if (study === null) return "wait";
+    // Until every worker has loaded, one ticket is kept for each that has not, so that a
+    // worker that loads faster does not run the whole budget alone.
+    const loading = workers.length - started.size;
+    if (nTrials !== null && granted >= nTrials - loading) return "wait";
+    return "grant";
   };
-  const grant = (child: ChildProcess) => {
-    const ok = mayGrant();
-    if (ok) granted++;
-    tell(child, { type: "ticket", granted: ok });
+  const pump = () => {
+    for (let worker = queue[0]; worker !== undefined; worker = queue[0]) {
+      const decision = decide();
+      if (decision === "wait") return;
+      queue.shift();
+      if (decision === "grant") granted++;
+      tell(worker.child, { type: "ticket", granted: decision === "grant" });
+    }
   };
 
   const entry = workerEntry();
+  const workerOptions: WorkerOptions = { deadline };
   const workers: Worker[] = Array.from({ length: options.workers }, () => {
-    const child = fork(entry, [JSON.stringify(options.spec)], {
+    const child = fork(entry, [JSON.stringify(options.spec), JSON.stringify(workerOptions)], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     const live = new Set<number>();
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once("exit", (code, signal) => {
+        started.add(worker);
+        for (let i = queue.indexOf(worker); i >= 0; i = queue.indexOf(worker)) {
+          queue.splice(i, 1);
+        }
+        pump();
+        resolve({ code, signal });
+      }),
+    );
+    const worker: Worker = { child, live, exited };
     child.on("message", (message: WorkerMessage) => {
       switch (message.type) {
         case "ticket":
-          started.add(child);
-          if (held === null) grant(child);
-          else {
-            held.push(() => grant(child));
-            release();
-          }
+          started.add(worker);
+          queue.push(worker);
+          pump();
           break;
         case "start":
           live.add(message.number);
@@ -114,27 +140,36 @@ export function startPool(options: PoolOptions): Pool {
           break;
         case "error":
           error ??= { message: message.message, exitCode: message.exitCode };
-          stopping = true;
+          stop();
           break;
       }
     });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once("exit", (code, signal) => {
-        started.add(child);
-        release();
-        resolve({ code, signal });
-      }),
-    );
-    return { child, live, exited };
+    return worker;
   });
+  /** A worker failed: the others start nothing more. */
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    for (const { child } of workers) tell(child, { type: "stop" });
+    pump();
+  };
 
+  let opened: (open: boolean) => void = () => {};
+  const whenOpened = new Promise<boolean>((resolve) => {
+    opened = resolve;
+  });
   const finish = async (): Promise<PoolOutcome> => {
+    const open = await whenOpened;
     await Promise.all(
       workers.map(async (worker) => {
         const ending = await worker.exited;
-        const normal = ending.code === ExitCode.ok || ending.code === ExitCode.interrupted;
-        if (!normal) {
-          stopping = true;
+        // A terminal's Ctrl-C reaches the workers too: one still loading dies of it.
+        const normal =
+          ending.code === ExitCode.ok ||
+          ending.code === ExitCode.interrupted ||
+          (interrupted && ending.signal === "SIGINT");
+        if (open && !normal) {
+          stop();
           error ??= {
             message:
               ending.code === null
@@ -149,7 +184,7 @@ export function startPool(options: PoolOptions): Pool {
     for (const worker of workers) {
       for (const number of worker.live) {
         try {
-          await options.study.tell(number, "FAIL");
+          await study?.tell(number, "FAIL");
           orphansFailed++;
         } catch {
           // Told already (it finished as the worker died): nothing to repair.
@@ -158,16 +193,30 @@ export function startPool(options: PoolOptions): Pool {
     }
     return { error, orphansFailed };
   };
+  const done = finish();
 
   return {
+    begin(openStudy: Study) {
+      study = openStudy;
+      opened(true);
+      pump();
+    },
+    async abort() {
+      stopping = true;
+      opened(false);
+      for (const { child } of workers) child.kill("SIGTERM");
+      await done;
+    },
     interrupt() {
       stopping = true;
+      interrupted = true;
       for (const { child } of workers) tell(child, { type: "interrupt" });
+      pump();
     },
     exitNow() {
       stopping = true;
       for (const { child } of workers) tell(child, { type: "exit" });
     },
-    done: finish(),
+    done,
   };
 }
