@@ -93,6 +93,29 @@ function isCaught(error: unknown, rule: OptimizeOptions["catch"]): boolean {
 }
 
 /** @internal */
+/** How long the loop may keep the event loop before it lets timers, I/O and signals run. */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * A function to await between trials: every `YIELD_EVERY_MS` it ends the current macrotask.
+ * A synchronous objective on a storage that answers in microtasks (memory, SQLite) would
+ * otherwise run the whole loop in one macrotask: no timer (background writes, heartbeats,
+ * `stop()` from a timer) and no signal handler (Ctrl-C, SIGTERM) would run until it ended.
+ */
+function eventLoopYielder(): () => Promise<void> | undefined {
+  const macrotask: (resolve: () => void) => void =
+    typeof globalThis.setImmediate === "function"
+      ? (resolve) => globalThis.setImmediate(resolve)
+      : (resolve) => setTimeout(resolve, 0);
+  let last = Date.now();
+  return () => {
+    const now = Date.now();
+    if (now - last < YIELD_EVERY_MS) return undefined;
+    last = now;
+    return new Promise(macrotask);
+  };
+}
+
 export async function runOptimize(
   study: Study,
   objective: Objective,
@@ -115,6 +138,7 @@ export async function runOptimize(
       ? await study.bestValue().catch(() => null)
       : null;
   let fatal: { error: unknown } | null = null;
+  const pause = eventLoopYielder();
 
   const remaining = () => (nTrials === undefined ? Number.POSITIVE_INFINITY : nTrials - started);
   const mayStart = () =>
@@ -155,6 +179,7 @@ export async function runOptimize(
         if (trials.length === 0) break;
         started += trials.length;
         await record(await Promise.all(trials.map((trial) => evaluate(study, objective, trial))));
+        await pause();
       }
     } else {
       const worker = async () => {
@@ -168,6 +193,7 @@ export async function runOptimize(
               break;
             }
             await record([await evaluate(study, objective, trial)]);
+            await pause();
           }
         } catch (error) {
           // A storage or callback error ends the loop; the other workers finish their trials.

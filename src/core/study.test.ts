@@ -1152,3 +1152,17 @@ describe("asks of several workers", () => {
     for (const numbers of seen) expect(numbers).not.toContain(-1);
   });
 });
+
+describe("optimize and the event loop", () => {
+  it("lets timers run during a loop of synchronous trials, so stop() from a timer ends it", async () => {
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 2 }) });
+    const timer = setTimeout(() => study.stop(), 100);
+    const started = Date.now();
+    await study.optimize((trial) => trial.suggestFloat("x", 0, 1), { nTrials: 10_000_000 });
+    clearTimeout(timer);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const count = (await study.trials()).length;
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(10_000_000);
+  });
+});
