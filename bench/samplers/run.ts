@@ -49,6 +49,7 @@ import {
 } from "../../src/index.js";
 import { hypervolume } from "../../src/multiobjective/hypervolume.js";
 import { type BenchFunction, FUNCTIONS, rosenbrock, ZDT1_REFERENCE } from "./functions.js";
+import { rankSumPValue } from "./rank-sum.js";
 import { type BenchSampler, benchSampler, OPTUNA_SAMPLERS, runsOn } from "./samplers.js";
 
 interface Run {
@@ -118,6 +119,8 @@ const TIMING_DIMS = Number(args.dims);
 /** Trials run at once, as that many workers would: each ask sees the others running. */
 const CONCURRENCY = Number(args.concurrency);
 const TIMING_REPEATS = QUICK ? 8 : 20;
+/** A ratio cell is marked when the two samples of regrets differ at this level. */
+const SIGNIFICANCE = 0.05;
 const seeds = Array.from({ length: nSeeds }, (_, i) => i);
 
 setLogLevel("error");
@@ -340,7 +343,7 @@ function qualityTable(ours: readonly Run[], theirs: readonly Run[]): void {
   for (const name of optunaSamplers) header.push(`Optuna ${name}`);
   for (const s of samplers) header.push(`ratio ${s.name}`);
   const rows: string[][] = [];
-  const tally = new Map<string, { wins: number; losses: number }>();
+  const tally = new Map<string, { wins: number; losses: number; significant: number }>();
   for (const fn of functions) {
     for (const budget of budgetsOf(fn)) {
       const row = [fn.name, String(budget)];
@@ -355,13 +358,18 @@ function qualityTable(ours: readonly Run[], theirs: readonly Run[]): void {
         const baseline = baselineOf(s, fn, budget, theirs);
         const rb = baseline === null ? null : summary(baseline.regrets);
         const ratio = ra !== null && rb !== null && rb.median > 0 ? ra.median / rb.median : null;
-        const count = tally.get(s.name) ?? { wins: 0, losses: 0 };
+        const oursRegrets = pick(ours, s.name).map((v) => regret(fn, v));
+        const significant =
+          baseline !== null && rankSumPValue(oursRegrets, baseline.regrets) < SIGNIFICANCE;
+        const count = tally.get(s.name) ?? { wins: 0, losses: 0, significant: 0 };
         if (ratio !== null && ratio < 1) count.wins++;
         if (ratio !== null && ratio > 1) count.losses++;
+        if (ratio !== null && ratio > 1 && significant) count.significant++;
         tally.set(s.name, count);
         const against =
           baseline !== null && baseline.name !== s.optunaTwin ? ` (${baseline.name})` : "";
-        row.push(ratio === null ? "-" : `${ratio.toFixed(2)}${against}`);
+        const mark = significant ? "*" : "";
+        row.push(ratio === null ? "-" : `${ratio.toFixed(2)}${mark}${against}`);
       }
       rows.push(row);
     }
@@ -370,10 +378,15 @@ function qualityTable(ours: readonly Run[], theirs: readonly Run[]): void {
   console.log(
     "\nratio = median regret of tunekit / median regret of the Optuna sampler of the same " +
       "algorithm, or of the best Optuna sampler run (named) where Optuna 3.1 has none (< 1: " +
-      `tunekit better). zdt1 shows hypervolume (max ${fmt(120 + 2 / 3)}).`,
+      `tunekit better). zdt1 shows hypervolume (max ${fmt(120 + 2 / 3)}). * = the regrets ` +
+      `differ at p < ${SIGNIFICANCE} (two-sided Mann–Whitney U over the seeds): without *, the ` +
+      "difference is within what the seeds' spread explains.",
   );
-  for (const [name, { wins, losses }] of tally) {
-    console.log(`tunekit ${name}: better in ${wins}, worse in ${losses} cells`);
+  for (const [name, { wins, losses, significant }] of tally) {
+    console.log(
+      `tunekit ${name}: better in ${wins}, worse in ${losses} cells ` +
+        `(significantly worse in ${significant})`,
+    );
   }
 }
 

@@ -13,4 +13,11 @@ export interface StudySnapshot {
 /** The snapshot plus the trial being decided on, with its params and reports so far. */
 export interface TrialContext extends StudySnapshot {
   readonly trial: FrozenTrial;
+  /**
+   * Set when the study's pruner runs trials under different rules (Hyperband's brackets):
+   * true for the trials that ran under the same rules as `trial`. A model-based sampler may
+   * learn from those only, since a trial cut short by a harsher bracket reads worse than it
+   * is. Absent: all trials are alike.
+   */
+  readonly peers?: (other: FrozenTrial) => boolean;
 }

@@ -106,7 +106,7 @@ export class Study {
       studyName: this.studyName,
       directions: this.directions,
       sampleIndependent: (context, name, distribution) =>
-        sampler.sampleIndependent(context, name, distribution),
+        sampler.sampleIndependent(withPeers(context, pruner), name, distribution),
       prune: (context) => pruner.prune(context),
       latestTrials: () => this.#latestTrials(),
       markDirty: (trial) => this.#writes.markDirty(trial),
@@ -288,12 +288,15 @@ export class Study {
     this.#live.set(trial.number, trial);
     const { sampler } = this;
     if (sampler.inferRelativeSearchSpace && sampler.sampleRelative) {
-      const context: TrialContext = {
-        ...(snapshot.studyName !== undefined ? { studyName: snapshot.studyName } : {}),
-        directions: snapshot.directions,
-        trials: snapshot.trials,
-        trial: stored,
-      };
+      const context = withPeers(
+        {
+          ...(snapshot.studyName !== undefined ? { studyName: snapshot.studyName } : {}),
+          directions: snapshot.directions,
+          trials: snapshot.trials,
+          trial: stored,
+        },
+        this.pruner,
+      );
       const space = sampler.inferRelativeSearchSpace(context);
       if (Object.keys(space).length > 0) {
         const sample = sampler.sampleRelative(context, space);
@@ -542,4 +545,10 @@ export class Study {
   async userAttrs(): Promise<Attrs> {
     return (await this.storage.getStudy(this.studyName)).userAttrs;
   }
+}
+
+/** A sampler's context with the trials the pruner says ran under the same rules (if it says). */
+function withPeers(context: TrialContext, pruner: Pruner): TrialContext {
+  const peers = pruner.samplingPeers?.(context, context.trial.number) ?? null;
+  return peers === null ? context : { ...context, peers };
 }

@@ -56,6 +56,20 @@ describe("HyperbandPruner brackets", () => {
     ]);
   });
 
+  it("tells samplers the trials of a trial's bracket, once the brackets are known", () => {
+    const pruner = new HyperbandPruner({ maxResource: 20 });
+    const snapshot = named("hb-study");
+    const peers = pruner.samplingPeers(snapshot, 1);
+    // Trial 1 is in bracket 0 with 2, 4, 6, 7, 10, 11 (pinned above).
+    const numbers = Array.from({ length: 12 }, (_, n) => n).filter((n) =>
+      peers?.(frozenTrial(n, "COMPLETE", [1])),
+    );
+    expect(numbers).toEqual([1, 2, 4, 6, 7, 10, 11]);
+    expect(new HyperbandPruner().samplingPeers(named("s", []), 0)).toBeNull();
+    // One bracket (R < r·η): every trial is a peer, said as null.
+    expect(new HyperbandPruner({ maxResource: 2 }).samplingPeers(snapshot, 0)).toBeNull();
+  });
+
   it("fills the brackets in proportion to their budgets", () => {
     const pruner = new HyperbandPruner({ maxResource: 81 });
     const counts = [0, 0, 0, 0, 0];

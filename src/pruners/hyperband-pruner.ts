@@ -136,6 +136,22 @@ export class HyperbandPruner implements Pruner {
     return bracketIn(layout, (snapshot as MaybeNamed).studyName ?? "", trialNumber);
   }
 
+  /**
+   * The trials of trial `trialNumber`'s bracket, as Optuna's TPE learns from under Hyperband
+   * (a trial stopped at a harsh bracket's first rung would otherwise pass for a bad one).
+   * Null while the brackets are not known yet.
+   */
+  samplingPeers(
+    snapshot: StudySnapshot,
+    trialNumber: number,
+  ): ((other: FrozenTrial) => boolean) | null {
+    const layout = this.#layout(snapshot.trials, snapshot.directions.length);
+    if (layout === null || layout.ladders.length === 1) return null;
+    const name = (snapshot as MaybeNamed).studyName ?? "";
+    const bracket = bracketIn(layout, name, trialNumber);
+    return (other) => bracketIn(layout, name, other.number) === bracket;
+  }
+
   #layout(trials: readonly FrozenTrial[], nObjectives: number): Layout | null {
     const maxResource = this.#maxResource ?? autoMaxResource(trials, nObjectives);
     if (maxResource === null) return null;

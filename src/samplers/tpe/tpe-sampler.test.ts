@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
+import { frozenTrial } from "../../../test/support/frozen-trials.js";
+import type { Distribution } from "../../core/distributions.js";
+import type { FrozenTrial } from "../../core/frozen-trial.js";
+import type { TrialContext } from "../../core/snapshot.js";
 import type { Trial } from "../../core/trial.js";
-import { createStudy, RandomSampler, setLogLevel } from "../../index.js";
+import {
+  createStudy,
+  HyperbandPruner,
+  MedianPruner,
+  RandomSampler,
+  type Sampler,
+  setLogLevel,
+} from "../../index.js";
 import { hypervolume } from "../../multiobjective/hypervolume.js";
 import { TPESampler } from "./tpe-sampler.js";
 
@@ -153,6 +164,58 @@ describe("TPESampler: single objective", () => {
     const trials = await study.trials();
     expect(trials.filter((t) => t.state === "FAIL").length).toBeGreaterThan(5);
     expect(await study.bestValue()).toBeLessThan(0.5);
+  });
+});
+
+describe("TPESampler: peers (Hyperband's brackets)", () => {
+  it("learns only from the trials the context names as peers, startup trials included", async () => {
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }) });
+    await study.optimize(quadratic, { nTrials: 40 });
+    const finished = await study.trials();
+    const trial = frozenTrial(40, "RUNNING", []);
+    const distribution = finished[0]?.distributions.x as Distribution;
+    const even = (other: FrozenTrial) => other.number % 2 === 0 || other.number === 40;
+    const sample = (context: TrialContext) =>
+      new TPESampler({ seed: 5 }).sampleIndependent(context, "x", distribution);
+    const base = { directions: ["minimize"] as const, trial };
+    const withPeers = sample({ ...base, trials: [...finished, trial], peers: even });
+    const filtered = sample({ ...base, trials: [...finished, trial].filter(even) });
+    const all = sample({ ...base, trials: [...finished, trial] });
+    expect(withPeers).toBe(filtered);
+    expect(withPeers).not.toBe(all);
+    // 8 peers finished: fewer than nStartupTrials, so the draw is the random startup one.
+    const few = (other: FrozenTrial) => other.number < 8 || other.number === 40;
+    const startup = sample({ ...base, trials: [...finished, trial], peers: few });
+    expect(startup).toBe(
+      new TPESampler({ seed: 5 }).sampleIndependent(
+        { ...base, trials: [trial] },
+        "x",
+        distribution,
+      ),
+    );
+  });
+
+  it("gets its peers from HyperbandPruner through the study", async () => {
+    const seen: boolean[] = [];
+    const spy: Sampler = {
+      sampleIndependent(context, name, distribution) {
+        seen.push(context.peers !== undefined);
+        return new RandomSampler({ seed: 0 }).sampleIndependent(context, name, distribution);
+      },
+    };
+    const curve = (trial: Trial) => {
+      const x = trial.suggestFloat("x", 0, 1);
+      for (let step = 0; step < 20; step++) trial.report(x + 1 / (step + 1), step);
+      return x;
+    };
+    const hyperband = await createStudy({ sampler: spy, pruner: new HyperbandPruner() });
+    await hyperband.optimize(curve, { nTrials: 3 });
+    // No COMPLETE trial before the first ends, so no brackets yet: then peers.
+    expect(seen).toEqual([false, true, true]);
+    seen.length = 0;
+    const median = await createStudy({ sampler: spy, pruner: new MedianPruner() });
+    await median.optimize(curve, { nTrials: 3 });
+    expect(seen).toEqual([false, false, false]);
   });
 });
 

@@ -74,6 +74,10 @@ const RANDOM_RETRIES = 16;
  * - Several objectives: MOTPE (Ozaki et al. 2020): the split follows non-domination rank,
  *   then greedy hypervolume subset selection, and good trials are weighted by their
  *   hypervolume contribution; pruned trials are ignored.
+ * - Under a pruner that runs trials by different rules (`HyperbandPruner`: see
+ *   `TrialContext.peers`), the split uses only the trials of the new trial's bracket, and
+ *   `nStartupTrials` counts per bracket, as Optuna's TPE does under Hyperband: a trial cut at
+ *   a harsh bracket's first rung does not pass for a bad configuration elsewhere.
  * - Constraints recorded with `trial.setConstraint` (feasible when every value ≤ 0):
  *   infeasible trials go above, ranked by total violation (Optuna 3.x, "c-TPE light"); a
  *   trial that recorded none counts as feasible.
@@ -259,17 +263,20 @@ export class TPESampler implements Sampler {
 
   /** The split of this ask, reused across the parameters of one trial while nothing changed. */
   #split(context: TrialContext): TrialSplit {
-    const { trials } = context;
+    const { peers } = context;
+    const trials = peers === undefined ? context.trials : context.trials.filter(peers);
     const current = context.trial.number;
     const cache = this.#splitCache;
     if (cache !== null && cache.trial === current && cache.refs.length === trials.length) {
       let same = true;
       for (let i = 0; i < trials.length && same; i++) {
-        if (i !== current && trials[i] !== cache.refs[i]) same = false;
+        // The trial being sampled is a new object after each suggest: skip it.
+        const trial = trials[i];
+        if (trial !== cache.refs[i] && trial?.number !== current) same = false;
       }
       if (same) return cache.split;
     }
-    const split = splitTrials(context, {
+    const split = splitTrials(trials === context.trials ? context : { ...context, trials }, {
       constantLiar: this.constantLiar,
       constraints: this.constraints,
       gamma: this.#gamma,
