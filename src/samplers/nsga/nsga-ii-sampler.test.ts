@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
+import {
+  type ConstrainedProblem,
+  populationSamplerCases,
+} from "../../../test/support/population-sampler-cases.js";
 import type { FrozenTrial } from "../../core/frozen-trial.js";
-import { createStudy, loadStudy, MemoryStorage, RandomSampler, setLogLevel } from "../../index.js";
+import { createStudy, RandomSampler, setLogLevel } from "../../index.js";
 import { hypervolume } from "../../multiobjective/hypervolume.js";
 import { CROSSOVER_NAMES } from "./crossovers.js";
 import { crowdingSurvival, NSGAIISampler } from "./nsga-ii-sampler.js";
-import { mixed, sphere, zdt1 } from "./test-problems.js";
+import { sphere, zdt1 } from "./test-problems.js";
 
 setLogLevel("error");
 
-const generationOf = (t: FrozenTrial) => t.systemAttrs["nsga:generation"];
+const GENERATION_ATTR = "nsga:generation";
+const generationOf = (t: FrozenTrial) => t.systemAttrs[GENERATION_ATTR];
 
 function frontVolume(trials: readonly FrozenTrial[]): number {
   const points = trials.filter((t) => t.state === "COMPLETE").map((t) => [...(t.values ?? [])]);
@@ -30,6 +35,92 @@ function fakeTrial(number: number, values: number[], violation = 0): FrozenTrial
     durationMs: null,
   };
 }
+
+/** ZDT1 with the constraint f1 ≥ 0.5, which holds where x0 ≥ 0.5. */
+const zdt1WithF1AtLeastHalf: ConstrainedProblem = {
+  directions: ["minimize", "minimize"],
+  objective: (t) => {
+    const [f1, f2] = zdt1(t);
+    t.setConstraint("f1AtLeastHalf", 0.5 - f1);
+    return [f1, f2];
+  },
+  isFeasible: (t) => (t.params.x0 as number) >= 0.5,
+};
+
+/**
+ * Worker b's trials of generation 1 are children of generation 0, which both workers
+ * evaluated: without mutation, each gene is a parent's (uniform crossover copies genes).
+ */
+function expectChildrenOfBothWorkers(trials: readonly FrozenTrial[]): void {
+  const genes = (t: FrozenTrial) => Object.values(t.params);
+  const parentGenes = new Map<unknown, number>();
+  for (const t of trials.filter((t) => generationOf(t) === 0)) {
+    for (const v of genes(t)) parentGenes.set(v, t.number);
+  }
+  const fromB = trials.filter((t) => generationOf(t) === 1 && t.number % 2 === 1);
+  const inherited = fromB.flatMap(genes).filter((v) => parentGenes.has(v));
+  // 5 trials × 6 genes, each mutated with probability 1/6: about 25 inherited.
+  expect(inherited.length).toBeGreaterThanOrEqual(15);
+  // Parents come from both workers' trials.
+  const parentWorkers = new Set(inherited.map((v) => (parentGenes.get(v) as number) % 2));
+  expect([...parentWorkers].sort()).toEqual([0, 1]);
+}
+
+describe("NSGAIISampler", () => {
+  populationSamplerCases("as a population sampler", {
+    makeSampler: (seed, populationSize) => new NSGAIISampler({ seed, populationSize }),
+    generationAttr: GENERATION_ATTR,
+    twoWorkers: {
+      seed: 9,
+      populationSize: 10,
+      rounds: 20,
+      problem: {
+        directions: ["minimize", "minimize"],
+        objective: (t) => {
+          const xs = [0, 1, 2, 3, 4, 5].map((i) => t.suggestFloat(`x${i}`, 0, 1));
+          const rest = xs.slice(1).reduce((s, v) => s + v, 0);
+          return [xs[0] as number, 1 - (xs[0] as number) + rest];
+        },
+      },
+      inspect: expectChildrenOfBothWorkers,
+    },
+    // Feasible shares: below 70% in generation 0, at least 85% in generation 9 (of 20 each).
+    constrained: {
+      seed: 2,
+      populationSize: 20,
+      nTrials: 200,
+      problem: zdt1WithF1AtLeastHalf,
+      maxFeasibleInFirstGeneration: 13,
+      minFeasibleInLastGeneration: 17,
+    },
+  });
+
+  populationSamplerCases("with the sbx crossover", {
+    makeSampler: (seed, populationSize) =>
+      new NSGAIISampler({ seed, populationSize, crossover: "sbx" }),
+    generationAttr: GENERATION_ATTR,
+    sameSeed: {
+      seed: 5,
+      populationSize: 8,
+      nTrials: 40,
+      problem: {
+        directions: ["minimize", "maximize"],
+        objective: (t) => {
+          const [f1, f2] = zdt1(t);
+          return [f1, -f2];
+        },
+      },
+    },
+  });
+
+  for (const crossover of CROSSOVER_NAMES) {
+    populationSamplerCases(`keeps ${crossover} children inside mixed spaces`, {
+      makeSampler: (seed, populationSize) => new NSGAIISampler({ seed, populationSize, crossover }),
+      generationAttr: GENERATION_ATTR,
+      mixedSpace: { seed: 7, populationSize: 10, nTrials: 120, minImprovement: 1 },
+    });
+  }
+});
 
 describe("NSGAIISampler on ZDT1", () => {
   it("reaches Optuna's hypervolume (96.9 vs (11, 11) after 300 trials) and beats random search", async () => {
@@ -62,69 +153,6 @@ describe("NSGAIISampler generations", () => {
     await study.optimize(sphere(3), { nTrials: 45 });
     const generations = (await study.trials()).map(generationOf);
     expect(generations).toEqual(Array.from({ length: 45 }, (_, i) => Math.floor(i / 10)));
-  });
-
-  it("gives the same trials for the same seed and others for another seed", async () => {
-    const run = async (seed: number) => {
-      const study = await createStudy({
-        directions: ["minimize", "maximize"],
-        sampler: new NSGAIISampler({ seed, populationSize: 8, crossover: "sbx" }),
-      });
-      await study.optimize(
-        (t) => {
-          const [f1, f2] = zdt1(t);
-          return [f1, -f2];
-        },
-        { nTrials: 40 },
-      );
-      return (await study.trials()).map((t) => t.params);
-    };
-    const first = await run(5);
-    expect(await run(5)).toEqual(first);
-    expect(await run(6)).not.toEqual(first);
-  });
-
-  it("lets two workers with their own sampler continue one generation", async () => {
-    const storage = new MemoryStorage();
-    const directions = ["minimize", "minimize"] as const;
-    const a = await createStudy({
-      studyName: "two-workers",
-      storage,
-      directions: [...directions],
-      sampler: new NSGAIISampler({ seed: 9, populationSize: 10 }),
-    });
-    const b = await loadStudy({
-      studyName: "two-workers",
-      storage,
-      sampler: new NSGAIISampler({ seed: 9, populationSize: 10 }),
-    });
-    const objective = (t: Awaited<ReturnType<typeof a.ask>>) => {
-      const xs = [0, 1, 2, 3, 4, 5].map((i) => t.suggestFloat(`x${i}`, 0, 1));
-      const rest = xs.slice(1).reduce((s, v) => s + v, 0);
-      return [xs[0] as number, 1 - (xs[0] as number) + rest];
-    };
-    for (let round = 0; round < 20; round++) {
-      const ta = await a.ask();
-      const tb = await b.ask();
-      await b.tell(tb, objective(tb));
-      await a.tell(ta, objective(ta));
-    }
-    const trials = await a.trials();
-    expect(trials.map(generationOf)).toEqual(trials.map((t) => Math.floor(t.number / 10)));
-    // Worker b's trials of generation 1 are children of generation 0, which both workers
-    // evaluated: without mutation, each gene is a parent's (uniform crossover copies genes).
-    const genes = (t: FrozenTrial) => Object.values(t.params);
-    const parentGenes = new Map<unknown, number>();
-    for (const t of trials.filter((t) => generationOf(t) === 0)) {
-      for (const v of genes(t)) parentGenes.set(v, t.number);
-    }
-    const fromB = trials.filter((t) => generationOf(t) === 1 && t.number % 2 === 1);
-    const inherited = fromB.flatMap(genes).filter((v) => parentGenes.has(v));
-    // 5 trials × 6 genes, each mutated with probability 1/6: about 25 inherited.
-    expect(inherited.length).toBeGreaterThanOrEqual(15);
-    // Parents come from both workers' trials.
-    const parentWorkers = new Set(inherited.map((v) => (parentGenes.get(v) as number) % 2));
-    expect([...parentWorkers].sort()).toEqual([0, 1]);
   });
 
   it("puts an enqueued trial in the current generation", async () => {
@@ -172,28 +200,6 @@ describe("NSGAIISampler selection", () => {
     const plain = crowdingSurvival(["minimize", "minimize"], 3, false)(candidates, 0, null);
     expect(plain.members.map((t) => t.number)).toEqual(expect.arrayContaining([0, 1]));
   });
-
-  it("steers a constrained study towards feasible trials", async () => {
-    const study = await createStudy({
-      directions: ["minimize", "minimize"],
-      sampler: new NSGAIISampler({ seed: 2, populationSize: 20 }),
-    });
-    await study.optimize(
-      (t) => {
-        const [f1, f2] = zdt1(t);
-        t.setConstraint("f1AtLeastHalf", 0.5 - f1);
-        return [f1, f2];
-      },
-      { nTrials: 200 },
-    );
-    const trials = await study.trials();
-    const feasibleShare = (g: number) => {
-      const group = trials.filter((t) => generationOf(t) === g);
-      return group.filter((t) => (t.params.x0 as number) >= 0.5).length / group.length;
-    };
-    expect(feasibleShare(0)).toBeLessThan(0.7);
-    expect(feasibleShare(9)).toBeGreaterThanOrEqual(0.85);
-  });
 });
 
 describe("NSGAIISampler spaces and objectives", () => {
@@ -208,33 +214,6 @@ describe("NSGAIISampler spaces and objectives", () => {
     // Measured: 23.8 → 1.06 (22×) with seed 4.
     expect(best(14)).toBeLessThan(best(0) / 10);
   });
-
-  for (const crossover of CROSSOVER_NAMES) {
-    it(`keeps ${crossover} children inside mixed spaces`, async () => {
-      const study = await createStudy({
-        sampler: new NSGAIISampler({ seed: 7, populationSize: 10, crossover }),
-      });
-      await study.optimize(mixed, { nTrials: 120 });
-      const trials = await study.trials();
-      for (const t of trials) {
-        const { lr, units, y, act } = t.params as {
-          lr: number;
-          units: number;
-          y: number;
-          act: string;
-        };
-        expect(lr).toBeGreaterThanOrEqual(1e-5);
-        expect(lr).toBeLessThanOrEqual(1e-1);
-        expect(Number.isInteger(units) && units >= 4 && units <= 64 && units % 4 === 0).toBe(true);
-        expect(Math.round(y * 10) / 10).toBe(y);
-        expect(["relu", "tanh", "gelu"]).toContain(act);
-      }
-      const best = (await study.bestValue()) as number;
-      expect(best).toBeLessThan(
-        Math.min(...trials.slice(0, 10).map((t) => t.values?.[0] as number)),
-      );
-    });
-  }
 
   it("rejects bad options with the option's name", () => {
     expect(() => new NSGAIISampler({ crossover: "onePoint" as never })).toThrow(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { populationSamplerCases } from "../../../test/support/population-sampler-cases.js";
 import type { FrozenTrial } from "../../core/frozen-trial.js";
 import type { Trial } from "../../core/trial.js";
 import { createStudy, RandomSampler, setLogLevel } from "../../index.js";
@@ -70,16 +71,18 @@ describe("NSGAIIISampler", () => {
     );
   });
 
-  it("gives the same trials for the same seed", async () => {
-    const run = async () => {
-      const study = await createStudy({
+  populationSamplerCases("as a population sampler", {
+    makeSampler: (seed, populationSize) => new NSGAIIISampler({ seed, populationSize }),
+    generationAttr: "nsga:generation",
+    sameSeed: {
+      seed: 3,
+      populationSize: 10,
+      nTrials: 40,
+      problem: {
         directions: ["minimize", "minimize", "minimize", "minimize"],
-        sampler: new NSGAIIISampler({ seed: 3, populationSize: 10 }),
-      });
-      await study.optimize(dtlz2(4), { nTrials: 40 });
-      return (await study.trials()).map((t) => t.params);
-    };
-    expect(await run()).toEqual(await run());
+        objective: dtlz2(4),
+      },
+    },
   });
 
   it("rejects bad options with the option's name", () => {
