@@ -77,6 +77,13 @@ export function duration(text: string): number {
   return parts.reduce((ms, [, amount, unit]) => ms + Number(amount) * (UNITS[unit ?? ""] ?? 0), 0);
 }
 
+/** A duration above zero, in milliseconds: a timeout of nothing would expire everything at once. */
+export function positiveDuration(text: string): number {
+  const ms = duration(text);
+  if (ms <= 0) invalid("Expected a duration above zero, such as 90s, 10m or 500ms.");
+  return ms;
+}
+
 /** A duration written back for messages: 600000 → "10m", 1500 → "1.5s". */
 export function formatDuration(ms: number): string {
   if (ms >= 3_600_000 && ms % 60_000 === 0) {

@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from "commander";
 import { defineCommand } from "./command-spec.js";
 import { storage } from "./common-flags.js";
-import { positiveInt } from "./flags.js";
+import { positiveDuration, positiveInt } from "./flags.js";
 
 /** Flags of `tunekit serve`. */
 export interface ServeFlags {
@@ -12,6 +12,8 @@ export interface ServeFlags {
   readonly token?: string;
   readonly maxBody: number;
   readonly corsOrigin?: string;
+  /** Milliseconds without a request about a trial after which the server fails it. */
+  readonly trialTimeout?: number;
 }
 
 /** A TCP port, 0 (any free port) to 65535. */
@@ -42,7 +44,7 @@ export const serve = defineCommand<ServeFlags>({
   details: `
 Endpoints ({study} is the URL-encoded study name; bodies are JSON objects sent
 with Content-Type: application/json; errors answer { "error": message }):
-  GET   /health                                  { ok: true }, no token needed
+  GET   /health                                  { ok: true, trialTimeoutMs }, no token needed
   GET   /studies                                 the studies, as \`tunekit studies --format json\`
   POST  /studies                                 create or load a study: { name, direction |
         directions, sampler, pruner, seed, space (for sampler grid) }; 201 created, 200 loaded
@@ -62,8 +64,9 @@ with Content-Type: application/json; errors answer { "error": message }):
 
 Status codes: 400 a bad body or query (the message names the field), 401 a
 missing or wrong token, 404 an unknown study, trial or path, 405 a wrong method,
-409 a trial that already finished or that another process asked (it can only be
-told), 413 a body over --max-body, 415 a body that is not JSON.
+409 a trial that already finished (or that --trial-timeout failed as abandoned)
+or that another process asked (it can only be told), 413 a body over --max-body,
+415 a body that is not JSON.
 
 The first line on stdout is "listening on http://HOST:PORT" (the port bound,
 useful with --port 0). Give a token with --token or, better (no other user sees
@@ -72,7 +75,13 @@ then need "Authorization: Bearer TOKEN". Bind another --host only with a token
 (and TLS in front, such as a reverse proxy). SIGINT or SIGTERM stops the server
 gracefully: requests in flight finish, reports are saved, the storage closes;
 trials asked and not told stay RUNNING and can still be told (by number) after
-a restart or through another server of the same storage.`,
+a restart or through another server of the same storage.
+
+With --trial-timeout, a trial asked here that no request names (a report, a
+should-prune or a tell) for that long fails, with the fail reason "abandoned: no
+request for DURATION (serve --trial-timeout)": a client that went away (a phone
+offline, a crashed script) does not leave it RUNNING for ever. A client that
+computes longer than that between requests sends should-prune as a heartbeat.`,
   flags: {
     storage,
     port: {
@@ -102,9 +111,15 @@ a restart or through another server of the same storage.`,
       flags: "--cors-origin <origin>",
       description: 'let web pages of this origin (or "*") call the API from a browser',
     },
+    trialTimeout: {
+      flags: "--trial-timeout <duration>",
+      description: "fail a trial no request has named for this long (its client went away)",
+      parse: positiveDuration,
+    },
   },
   examples: [
-    "$ TUNEKIT_SERVE_TOKEN=s3cret tunekit serve --storage sqlite:./tunekit.db --port 8642",
+    "$ TUNEKIT_SERVE_TOKEN=s3cret tunekit serve --storage sqlite:./tunekit.db --port 8642 \\",
+    "    --trial-timeout 10m",
     "$ H='Authorization: Bearer s3cret'",
     `$ curl -H "$H" -H 'Content-Type: application/json' 127.0.0.1:8642/studies \\`,
     `    -d '{"name": "rf", "direction": "maximize", "sampler": "qmc", "pruner": "median"}'`,

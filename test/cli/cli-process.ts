@@ -32,11 +32,15 @@ export interface CliProcess {
   readonly done: Promise<CliResult>;
 }
 
-/** Starts `tunekit ...args` in `cwd`. */
-export function startTunekit(args: readonly string[], cwd: string): CliProcess {
+/** Starts `tunekit ...args` in `cwd`, with `env` added to this process's environment. */
+export function startTunekit(
+  args: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string>> = {},
+): CliProcess {
   const child = spawn(process.execPath, ["--import", TSX, MAIN, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, ...env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

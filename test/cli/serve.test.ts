@@ -9,31 +9,23 @@ import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FrozenTrial, loadStudy } from "../../src/index.js";
-import { type CliProcess, poll, ROOT, startTunekit, tempFolder, tunekit } from "./cli-process.js";
+import type { FrozenTrial } from "../../src/index.js";
+import { type CliProcess, ROOT, tempFolder, tunekit } from "./cli-process.js";
+import { type Call, serveClient, startServe, storedTrials } from "./serve-client.js";
 
 const TOKEN = "test-token-8f2c";
 const folder = tempFolder();
 const STORAGE = `sqlite:${join(folder.dir, "serve.db")}`;
 let server: CliProcess;
 let base = "";
-
-/** Starts `tunekit serve` on a free port and returns its URL (from its first stdout line). */
-async function startServer(env: Record<string, string>, ...args: string[]) {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  const child = startTunekit(["serve", "--storage", STORAGE, "--port", "0", ...args], folder.dir);
-  process.env = saved;
-  const url = await poll(
-    async () => /^listening on (http:\/\/\S+)$/m.exec(child.stdout())?.[1],
-    `the server's address (stderr: ${child.stderr()})`,
-    20_000,
-  );
-  return { child, url };
-}
+/** One request with the token; `body` is sent as JSON. */
+let call: Call;
 
 beforeAll(async () => {
-  ({ child: server, url: base } = await startServer({ TUNEKIT_SERVE_TOKEN: TOKEN }));
+  ({ child: server, url: base } = await startServe(STORAGE, folder.dir, {
+    TUNEKIT_SERVE_TOKEN: TOKEN,
+  }));
+  call = serveClient(base, TOKEN);
 }, 30_000);
 
 afterAll(async () => {
@@ -43,46 +35,6 @@ afterAll(async () => {
   }
   folder.cleanup();
 });
-
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown> & { error?: string };
-  readonly headers: Headers;
-}
-
-/** One request with the token; `body` is sent as JSON. */
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const response = await fetch(base + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text === "" ? {} : (JSON.parse(text) as Answer["body"]),
-    headers: response.headers,
-  };
-}
-
-/** What another process (this test) reads from the storage. */
-async function storedTrials(studyName: string): Promise<FrozenTrial[]> {
-  const study = await loadStudy({ studyName, storage: STORAGE });
-  try {
-    return await study.trials();
-  } finally {
-    await study.storage.close();
-  }
-}
 
 const SPACE = {
   x: { type: "float", low: -5, high: 5 },
@@ -170,7 +122,7 @@ describe("tunekit serve", () => {
     expect(best.body.number).toBe(4);
     expect(best.body.values).toEqual([5]);
 
-    const trials = await storedTrials("loop");
+    const trials = await storedTrials(STORAGE, "loop");
     expect(trials.map((t) => t.state)).toEqual([...Array(5).fill("COMPLETE"), "PRUNED", "FAIL"]);
     expect(trials.map((t) => t.values?.[0] ?? null)).toEqual([1, 2, 3, 4, 5, 0.5, null]);
     expect(trials[2]?.intermediateValues).toEqual({ 0: 3, 1: 3, 2: 3, 3: 3 });
@@ -401,7 +353,7 @@ describe("tunekit serve", () => {
       ),
     );
     expect(tells.every((t) => t.status === 200)).toBe(true);
-    const trials = await storedTrials("crowd");
+    const trials = await storedTrials(STORAGE, "crowd");
     expect(trials).toHaveLength(24);
     for (const [i, ask] of asks.entries()) {
       const stored = trials[ask.body.number as number];
@@ -413,7 +365,15 @@ describe("tunekit serve", () => {
   it("lets a second server tell a trial the first one asked, through the storage", async () => {
     await call("POST", "/studies", { name: "shared", pruner: "median", sampler: "qmc", seed: 11 });
     const asked = await call("POST", "/studies/shared/trials", { space: SPACE });
-    const second = await startServer({}, "--token", TOKEN, "--cors-origin", "https://app.example");
+    const second = await startServe(
+      STORAGE,
+      folder.dir,
+      {},
+      "--token",
+      TOKEN,
+      "--cors-origin",
+      "https://app.example",
+    );
     try {
       const preflight = await fetch(`${second.url}/studies/shared/trials`, { method: "OPTIONS" });
       expect(preflight.status).toBe(204);
@@ -451,7 +411,7 @@ describe("tunekit serve", () => {
       second.child.child.kill("SIGTERM");
       await second.child.done;
     }
-    const [first] = await storedTrials("shared");
+    const [first] = await storedTrials(STORAGE, "shared");
     expect(first?.state).toBe("FAIL");
     expect(first?.params).toEqual(asked.body.params);
     expect(first?.systemAttrs.fail_reason).toBe("device went offline");
@@ -534,7 +494,11 @@ describe("tunekit serve", () => {
       socket.on("end", () => resolve(text)).on("error", reject);
     });
     expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request/);
-    expect((await call("GET", "/health")).status).toBe(200);
+    // Without --trial-timeout no trial expires, and the health check says so.
+    expect(await call("GET", "/health")).toMatchObject({
+      status: 200,
+      body: { ok: true, trialTimeoutMs: null },
+    });
     // Without --cors-origin, no CORS header and no preflight.
     expect((await call("GET", "/studies")).headers.get("access-control-allow-origin")).toBeNull();
     expect((await call("OPTIONS", "/studies")).status).toBe(405);
@@ -562,7 +526,7 @@ describe("tunekit serve", () => {
     expect(result.status, result.stderr).toBe(0);
     const lines = result.stdout.trim().split("\n");
     const best = JSON.parse(lines[lines.length - 1] as string) as FrozenTrial;
-    const trials = await storedTrials("py");
+    const trials = await storedTrials(STORAGE, "py");
     expect(trials).toHaveLength(25);
     const states = new Set(trials.map((t) => t.state));
     expect([...states].every((s) => s === "COMPLETE" || s === "PRUNED")).toBe(true);
@@ -629,7 +593,7 @@ describe("tunekit serve", () => {
       if (a.status === "fulfilled" && a.value.status !== 201) expect(a.value.status).toBe(503);
     }
     expect(acknowledged.length).toBeGreaterThan(0);
-    const [trial] = await storedTrials("stop");
+    const [trial] = await storedTrials(STORAGE, "stop");
     expect(trial?.state).toBe("RUNNING");
     expect(Object.keys(trial?.params ?? {}).length).toBeGreaterThanOrEqual(3);
     const stored = Object.keys(trial?.intermediateValues ?? {})

@@ -3,6 +3,7 @@ import { openNodeStorage } from "../../storages/resolve-node.js";
 import type { CommandAction } from "../command-spec.js";
 import type { ServeFlags } from "../definitions.js";
 import { ExitCode, UsageError } from "../errors.js";
+import { formatDuration } from "../flags.js";
 import { startServer } from "../serve/server.js";
 import { print } from "../study-access.js";
 
@@ -34,6 +35,7 @@ export const serveCommand: CommandAction<ServeFlags> = async (_, flags) => {
       token,
       maxBodyBytes: flags.maxBody,
       corsOrigin: flags.corsOrigin ?? null,
+      trialTimeoutMs: flags.trialTimeout ?? null,
     });
   } catch (error) {
     await storage.close().catch(() => undefined);
@@ -52,6 +54,9 @@ export const serveCommand: CommandAction<ServeFlags> = async (_, flags) => {
   print(`listening on ${server.url}`);
   process.stderr.write(
     `tunekit serve: studies in ${storage.url}; ${token === null ? "no token" : "bearer token required"}; ` +
+      (flags.trialTimeout === undefined
+        ? ""
+        : `trials with no request for ${formatDuration(flags.trialTimeout)} fail; `) +
       "Ctrl-C stops\n",
   );
   if (token === null && !LOOPBACK.test(flags.host)) {

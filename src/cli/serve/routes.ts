@@ -63,6 +63,7 @@ function trialPath(open: OpenStudy, number: number): string {
 async function openTrial(open: OpenStudy, number: number) {
   const trial = open.trials.get(number);
   if (trial !== undefined) return trial;
+  refuseAbandoned(open, number);
   const stored = (await open.study.trials())[number];
   if (stored === undefined) throw noTrial(open, number);
   if (stored.state !== "RUNNING") {
@@ -71,6 +72,16 @@ async function openTrial(open: OpenStudy, number: number) {
   throw new HttpError(
     409,
     `trial ${number} is not open in this server (another process asked it, or this server restarted since): it can only be told, with PATCH ${trialPath(open, number)}`,
+  );
+}
+
+/** 409 when this server failed trial `number` as abandoned (`--trial-timeout`), saying so. */
+function refuseAbandoned(open: OpenStudy, number: number): void {
+  const reason = open.trials.abandonedReason(number);
+  if (reason === undefined) return;
+  throw new HttpError(
+    409,
+    `trial ${number} has already finished (state FAIL): the server failed it as ${reason}`,
   );
 }
 
@@ -91,8 +102,67 @@ function noTrial(open: OpenStudy, number: number): HttpError {
   return new HttpError(404, `study ${JSON.stringify(open.study.studyName)} has no trial ${number}`);
 }
 
+/** Tell: ends trial `n` as the body says (a 409 when it already ended). */
+async function tell(open: OpenStudy, n: number, context: RouteContext): Promise<Reply> {
+  const request = tellRequest(await context.body(), open.study.directions.length);
+  refuseAbandoned(open, n);
+  let result: TellResult;
+  if (request.state === "COMPLETE") {
+    result = request.values.length === 1 ? (request.values[0] as number) : request.values;
+  } else {
+    result = request.state;
+  }
+  const failReason = request.state === "FAIL" ? request.failReason : undefined;
+  try {
+    const told = await open.study.tell(
+      open.trials.get(n) ?? n,
+      result,
+      failReason === undefined ? {} : { failReason },
+    );
+    open.trials.delete(n);
+    return ok({ number: told.number, state: told.state, values: told.values });
+  } catch (error) {
+    if (error instanceof TrialFinishedError) open.trials.delete(n);
+    if (error instanceof RangeError && /has no trial/.test(error.message)) {
+      throw noTrial(open, n);
+    }
+    throw error;
+  }
+}
+
+/** Report: an intermediate value of open trial `n`, answered with the pruner's decision. */
+async function report(open: OpenStudy, n: number, context: RouteContext): Promise<Reply> {
+  const request = reportRequest(await context.body(), open.study.directions.length);
+  const trial = await openTrial(open, n);
+  const { step } = request;
+  if ("value" in request) {
+    decide(() => trial.report(request.value, step));
+  } else {
+    // Vector reports (one value per objective) are newer than `report(number, step)`.
+    decide(() => trial.report(request.values as unknown as number, step));
+  }
+  await open.study.trials();
+  const shouldPrune = decide(() => trial.shouldPrune());
+  // A step reported twice keeps its first value: answer the one kept.
+  const kept =
+    "value" in request
+      ? { value: trial.toFrozen().intermediateValues[step] }
+      : { values: request.values };
+  return ok({ number: n, step, ...kept, shouldPrune }, 201);
+}
+
+/** What the API says about the server itself (`GET /health`). */
+export interface ServerSettings {
+  /** `--trial-timeout`: a trial with no request for this long fails; null for never. */
+  readonly trialTimeoutMs: number | null;
+}
+
 /** The routes of the API over `registry`'s studies in `storage`. */
-export function routes(storage: Storage, registry: StudyRegistry): Route[] {
+export function routes(
+  storage: Storage,
+  registry: StudyRegistry,
+  settings: ServerSettings,
+): Route[] {
   const study = (context: RouteContext) => registry.get(context.params.study as string);
   const number = (context: RouteContext) => trialNumber(context.params.number as string);
 
@@ -100,7 +170,8 @@ export function routes(storage: Storage, registry: StudyRegistry): Route[] {
     {
       path: "/health",
       open: true,
-      methods: { GET: async () => ok({ ok: true }) },
+      // A client learns here how often it must send a request about a trial it holds.
+      methods: { GET: async () => ok({ ok: true, trialTimeoutMs: settings.trialTimeoutMs }) },
     },
     {
       path: "/studies",
@@ -141,7 +212,7 @@ export function routes(storage: Storage, registry: StudyRegistry): Route[] {
             await open.study.tell(trial, "FAIL", { failReason: reason });
             throw refused ? badRequest(reason) : error;
           }
-          open.trials.set(trial.number, trial);
+          open.trials.add(trial);
           return ok({ number: trial.number, params }, 201, {
             location: trialPath(open, trial.number),
           });
@@ -163,29 +234,7 @@ export function routes(storage: Storage, registry: StudyRegistry): Route[] {
         PATCH: async (context) => {
           const open = await study(context);
           const n = number(context);
-          const request = tellRequest(await context.body(), open.study.directions.length);
-          let result: TellResult;
-          if (request.state === "COMPLETE") {
-            result = request.values.length === 1 ? (request.values[0] as number) : request.values;
-          } else {
-            result = request.state;
-          }
-          const failReason = request.state === "FAIL" ? request.failReason : undefined;
-          try {
-            const told = await open.study.tell(
-              open.trials.get(n) ?? n,
-              result,
-              failReason === undefined ? {} : { failReason },
-            );
-            open.trials.delete(n);
-            return ok({ number: told.number, state: told.state, values: told.values });
-          } catch (error) {
-            if (error instanceof TrialFinishedError) open.trials.delete(n);
-            if (error instanceof RangeError && /has no trial/.test(error.message)) {
-              throw noTrial(open, n);
-            }
-            throw error;
-          }
+          return open.trials.during(n, () => tell(open, n, context));
         },
       },
     },
@@ -195,23 +244,7 @@ export function routes(storage: Storage, registry: StudyRegistry): Route[] {
         POST: async (context) => {
           const open = await study(context);
           const n = number(context);
-          const request = reportRequest(await context.body(), open.study.directions.length);
-          const trial = await openTrial(open, n);
-          const { step } = request;
-          if ("value" in request) {
-            decide(() => trial.report(request.value, step));
-          } else {
-            // Vector reports (one value per objective) are newer than `report(number, step)`.
-            decide(() => trial.report(request.values as unknown as number, step));
-          }
-          await open.study.trials();
-          const shouldPrune = decide(() => trial.shouldPrune());
-          // A step reported twice keeps its first value: answer the one kept.
-          const kept =
-            "value" in request
-              ? { value: trial.toFrozen().intermediateValues[step] }
-              : { values: request.values };
-          return ok({ number: n, step, ...kept, shouldPrune }, 201);
+          return open.trials.during(n, () => report(open, n, context));
         },
       },
     },
@@ -221,10 +254,12 @@ export function routes(storage: Storage, registry: StudyRegistry): Route[] {
         GET: async (context) => {
           const open = await study(context);
           const n = number(context);
-          const trial = await openTrial(open, n);
-          // Read what other processes reported since, so the pruner sees the whole study.
-          await open.study.trials();
-          return ok({ number: n, shouldPrune: decide(() => trial.shouldPrune()) });
+          return open.trials.during(n, async () => {
+            const trial = await openTrial(open, n);
+            // Read what other processes reported since, so the pruner sees the whole study.
+            await open.study.trials();
+            return ok({ number: n, shouldPrune: decide(() => trial.shouldPrune()) });
+          });
         },
       },
     },

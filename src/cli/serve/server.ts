@@ -14,6 +14,7 @@ import {
 import { badRequest, bearerCheck, HttpError, readJsonBody, sendError, sendJson } from "./http.js";
 import { type Method, match, type Reply, type Route, routes } from "./routes.js";
 import { type OpenStudy, StudyRegistry } from "./study-registry.js";
+import { expireIdleTrials, type TrialExpiry } from "./trial-expiry.js";
 
 /** Options of `startServer`. */
 export interface ServeOptions {
@@ -29,7 +30,15 @@ export interface ServeOptions {
   readonly maxBodyBytes?: number;
   /** An origin (or "*") whose web pages may call the API (CORS); none by default. */
   readonly corsOrigin?: string | null;
-  /** Where to write a line about each failed request (5xx) and the stop; stderr by default. */
+  /**
+   * Fail a trial asked here that no request (report, should-prune, tell) has named for this
+   * long: its client went away. Null (the default) keeps such trials RUNNING.
+   */
+  readonly trialTimeoutMs?: number | null;
+  /**
+   * Where to write a line about each failed request (5xx), each trial failed as abandoned,
+   * and the stop; stderr by default.
+   */
   readonly log?: (line: string) => void;
 }
 
@@ -40,7 +49,7 @@ export interface RunningServer {
   /**
    * Stops: refuses new requests (503), waits up to `graceMs` for those in flight, waits for
    * the open trials' reports to be stored, then closes the storage. Trials asked and not
-   * told stay RUNNING; they can be told later through the storage.
+   * told stay RUNNING (even with a trial timeout); they can be told later through the storage.
    */
   stop(graceMs?: number): Promise<{ openTrials: number }>;
 }
@@ -73,8 +82,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const corsOrigin = options.corsOrigin ?? null;
   const authorized = bearerCheck(options.token ?? null);
+  const trialTimeoutMs = options.trialTimeoutMs ?? null;
+  if (trialTimeoutMs !== null && !(trialTimeoutMs > 0)) {
+    throw new RangeError(
+      `startServer: trialTimeoutMs must be a positive number of milliseconds or null, got ${trialTimeoutMs}`,
+    );
+  }
   const registry = new StudyRegistry(storage);
-  const table: readonly Route[] = routes(storage, registry);
+  const table: readonly Route[] = routes(storage, registry, { trialTimeoutMs });
   let stopping = false;
   let inFlight = 0;
   let idle: (() => void) | null = null;
@@ -191,6 +206,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   // After listening, a server error (a socket failing under load) is logged, not fatal.
   server.on("error", (error) => log(`tunekit serve: ${String(error)}`));
+  const expiry: TrialExpiry | null =
+    trialTimeoutMs === null ? null : expireIdleTrials({ registry, timeoutMs: trialTimeoutMs, log });
   const address = server.address() as AddressInfo;
   const url = `http://${hostForUrl(address.address)}:${address.port}`;
 
@@ -198,6 +215,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const stop = (graceMs = 10_000) => {
     stopped ??= (async () => {
       stopping = true;
+      // No trial expires once the stop began; a sweep under way ends before the storage closes.
+      const expiryStopped = expiry?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
@@ -210,6 +229,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       server.closeAllConnections();
       await closed;
+      await expiryStopped;
       const open = await registry.studies();
       const openTrials = open.reduce((sum, o) => sum + o.trials.size, 0);
       await persisted(open, graceMs);

@@ -16,13 +16,13 @@ import {
   type StudyDirection,
   StudyNotFoundError,
   type StudyRecord,
-  type Trial,
 } from "../../index.js";
 import type { PrunerName, SamplerName } from "../common-flags.js";
 import { UsageError } from "../errors.js";
 import { makePruner, makeSampler } from "../run/plugins.js";
 import { checkSpace, gridOf } from "../space-file.js";
 import { HttpError } from "./http.js";
+import { OpenTrials } from "./open-trials.js";
 import type { CreateStudyRequest } from "./requests.js";
 
 /** The study system attribute where the server keeps a study's sampler, pruner and seed. */
@@ -41,7 +41,7 @@ export interface ServeConfig {
 export interface OpenStudy {
   readonly study: Study;
   readonly config: ServeConfig;
-  readonly trials: Map<number, Trial>;
+  readonly trials: OpenTrials;
 }
 
 /** What the server answers about a study. */
@@ -180,7 +180,7 @@ export class StudyRegistry {
         systemAttrs: { [SERVE_CONFIG_ATTR]: config as unknown as JsonValue },
       });
     }
-    return { open: { study, config, trials: new Map() }, created: record === null };
+    return { open: { study, config, trials: new OpenTrials() }, created: record === null };
   }
 
   #sampler(config: ServeConfig) {
@@ -210,7 +210,7 @@ export class StudyRegistry {
       sampler: open.config.sampler,
       pruner: open.config.pruner,
       seed: open.config.seed,
-      openTrials: [...open.trials.keys()].sort((a, b) => a - b),
+      openTrials: open.trials.numbers(),
     };
   }
 
