@@ -68,6 +68,10 @@ interface Layout {
  * tunekit only), and no change on crossing curves.
  *
  * Several objectives: each bracket promotes by MO-ASHA's rule (see `SuccessiveHalvingPruner`).
+ *
+ * Samplers: `samplingPeers` names the trials of a trial's bracket, and `TPESampler` learns
+ * only from those, as Optuna's TPE does under Hyperband (bench/pruning, 20 seeds: the pick on
+ * crossing curves went from 0.1345 to 0.1097, Optuna's 0.1125).
  * @example
  * const study = await createStudy({
  *   pruner: new HyperbandPruner({ minResource: 1, maxResource: 100, reductionFactor: 3 }),
