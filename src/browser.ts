@@ -4,7 +4,7 @@
  */
 import { bindStudyFunctions } from "./core/studies.js";
 import { TPESampler } from "./samplers/tpe/tpe-sampler.js";
-import { redactUrl, resolveCommonStorage } from "./storages/resolve-memory.js";
+import { memoryArtifactsFor, redactUrl, resolveCommonStorage } from "./storages/resolve-memory.js";
 import type { Storage } from "./storages/storage.js";
 import { bindTransferFunctions } from "./storages/transfer/transfer-functions.js";
 
@@ -21,6 +21,7 @@ async function openStorage(storage: string | Storage | undefined): Promise<Stora
 export const { createStudy, loadStudy, deleteStudy, listStudies } = bindStudyFunctions({
   openStorage,
   defaultSampler: () => new TPESampler(),
+  defaultArtifacts: memoryArtifactsFor,
 });
 
 export const { copyStudy, exportStudy, importStudy } = bindTransferFunctions(openStorage);

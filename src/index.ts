@@ -3,6 +3,7 @@
  * `sqlite:` / `postgres://` as their back ends land) and a progress bar on the terminal.
  */
 import { bindStudyFunctions } from "./core/studies.js";
+import { nodeDefaultArtifacts } from "./integrations/default-artifacts.js";
 import { terminalProgress } from "./integrations/progress-bar.js";
 import { TPESampler } from "./samplers/tpe/tpe-sampler.js";
 import { openNodeStorage } from "./storages/resolve-node.js";
@@ -13,6 +14,7 @@ export const { createStudy, loadStudy, deleteStudy, listStudies } = bindStudyFun
   openStorage: openNodeStorage,
   defaultSampler: () => new TPESampler(),
   progress: terminalProgress,
+  defaultArtifacts: nodeDefaultArtifacts,
 });
 
 export { FileArtifactStore } from "./integrations/file-artifact-store.js";

@@ -1,5 +1,7 @@
 /** The names both entry points export; environment-bound functions live in the entries. */
 
+export type { ArtifactStore } from "./core/artifact-store.js";
+export { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./core/checkpoint.js";
 export {
   CONSTRAINTS_ATTR,
   constraintValues,
@@ -31,6 +33,7 @@ export {
 } from "./core/errors.js";
 export type { FrozenTrial } from "./core/frozen-trial.js";
 export { type LogLevel, setLogLevel } from "./core/logger.js";
+export { MemoryArtifactStore } from "./core/memory-artifact-store.js";
 export type {
   Objective,
   OptimizeCallback,
@@ -93,9 +96,6 @@ export type {
   TrialPreparation,
 } from "./samplers/sampler.js";
 export { TPESampler, type TPESamplerOptions } from "./samplers/tpe/tpe-sampler.js";
-export type { ArtifactStore } from "./schedulers/artifact-store.js";
-export { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./schedulers/checkpoint.js";
-export { MemoryArtifactStore } from "./schedulers/memory-artifact-store.js";
 export type { HyperparamMutation } from "./schedulers/pbt-explore.js";
 export {
   type PbtMemberLineage,

@@ -7,6 +7,7 @@ import { NopPruner } from "../pruners/nop-pruner.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler } from "../samplers/sampler.js";
 import type { Storage } from "../storages/storage.js";
+import type { ArtifactStore } from "./artifact-store.js";
 import { bestCompleteTrial } from "./best-trials.js";
 import { DuplicatedStudyError } from "./errors.js";
 import { checkHeartbeatOptions, type HeartbeatOptions } from "./heartbeat.js";
@@ -20,10 +21,27 @@ export interface StudyEnvironment {
   openStorage(storage: string | Storage | undefined): Promise<Storage>;
   defaultSampler(): Sampler;
   progress?(total: number | null): ProgressReporter;
+  /**
+   * Where `trial.saveCheckpoint` writes when the options name no artifact store, for a study
+   * on `storage`; null when no default fits (a folder of this machine for a database that
+   * workers on other machines share).
+   */
+  defaultArtifacts?(storage: string | Storage | undefined): ArtifactStore | null;
+}
+
+/** Where a study's trials keep their checkpoints. */
+export interface ArtifactOptions {
+  /**
+   * The store of `trial.saveCheckpoint` / `trial.loadCheckpoint`, shared by every worker of
+   * the study. Default in Node: a folder beside a `sqlite:PATH` database (`PATH.artifacts/`),
+   * memory for an in-memory study, none for PostgreSQL (give a `FileArtifactStore` on a
+   * shared folder, or an object store).
+   */
+  readonly artifacts?: ArtifactStore;
 }
 
 /** Options of `createStudy`. */
-export interface CreateStudyOptions extends HeartbeatOptions {
+export interface CreateStudyOptions extends HeartbeatOptions, ArtifactOptions {
   /** Generated when absent. */
   readonly studyName?: string;
   /** A URL (`memory`, `sqlite:PATH`, `postgres://…`) or a Storage; in memory when absent. */
@@ -38,7 +56,7 @@ export interface CreateStudyOptions extends HeartbeatOptions {
 }
 
 /** Options of `loadStudy`. */
-export interface LoadStudyOptions extends HeartbeatOptions {
+export interface LoadStudyOptions extends HeartbeatOptions, ArtifactOptions {
   readonly studyName: string;
   readonly storage: string | Storage;
   readonly sampler?: Sampler;
@@ -56,15 +74,37 @@ export interface StudySummary {
   readonly datetimeCreated: string;
 }
 
-function runtimeOf(env: StudyEnvironment, options: HeartbeatOptions): StudyRuntime {
+function runtimeOf(
+  env: StudyEnvironment,
+  options: HeartbeatOptions & ArtifactOptions & { readonly storage?: string | Storage },
+  where: string,
+): StudyRuntime {
   checkHeartbeatOptions(options);
   const { heartbeatIntervalMs, gracePeriodMs, retryFailedTrials } = options;
+  const artifacts = options.artifacts ?? env.defaultArtifacts?.(options.storage) ?? null;
+  if (artifacts !== null && !isArtifactStore(artifacts)) {
+    throw new TypeError(
+      `${where}: artifacts must be an ArtifactStore (an object with put, get and delete methods)`,
+    );
+  }
   return {
+    artifacts,
     ...(env.progress ? { progress: env.progress.bind(env) } : {}),
     ...(heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs } : {}),
     ...(gracePeriodMs !== undefined ? { gracePeriodMs } : {}),
     ...(retryFailedTrials !== undefined ? { retryFailedTrials } : {}),
   };
+}
+
+function isArtifactStore(value: unknown): value is ArtifactStore {
+  const store = value as Partial<ArtifactStore> | null;
+  return (
+    typeof store === "object" &&
+    store !== null &&
+    typeof store.put === "function" &&
+    typeof store.get === "function" &&
+    typeof store.delete === "function"
+  );
 }
 
 function checkDirections(options: CreateStudyOptions): StudyDirection[] {
@@ -100,6 +140,7 @@ export async function createStudyIn(
   options: CreateStudyOptions = {},
 ): Promise<Study> {
   const directions = checkDirections(options);
+  const runtime = runtimeOf(env, options, "createStudy");
   const studyName =
     options.studyName === undefined
       ? `study-${crypto.randomUUID()}`
@@ -123,7 +164,7 @@ export async function createStudyIn(
       return existing;
     }
   });
-  return new Study(record, storage, sampler, pruner, runtimeOf(env, options));
+  return new Study(record, storage, sampler, pruner, runtime);
 }
 
 /** @internal */
@@ -137,7 +178,7 @@ export async function loadStudyIn(
       "loadStudy: storage is required (a URL such as sqlite:./tunekit.db, or a Storage)",
     );
   }
-  checkHeartbeatOptions(options);
+  const runtime = runtimeOf(env, options, "loadStudy");
   const storage = await env.openStorage(options.storage);
   const record = await closingOnError(options.storage, storage, () => storage.getStudy(studyName));
   return new Study(
@@ -145,7 +186,7 @@ export async function loadStudyIn(
     storage,
     options.sampler ?? env.defaultSampler(),
     options.pruner ?? new NopPruner(),
-    runtimeOf(env, options),
+    runtime,
   );
 }
 

@@ -5,6 +5,7 @@
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler } from "../samplers/sampler.js";
 import type { Storage, StudyRecord, TrialTemplate } from "../storages/storage.js";
+import type { ArtifactStore } from "./artifact-store.js";
 import { bestCompleteTrial, paretoFront } from "./best-trials.js";
 import { type Distribution, type ParamValue, parseDistribution } from "./distributions.js";
 import { SamplerExhaustedError, TrialFinishedError } from "./errors.js";
@@ -53,6 +54,8 @@ export interface EnqueueOptions {
 /** How a study behaves in this process (not stored with it). @internal */
 export interface StudyRuntime extends HeartbeatOptions {
   readonly progress?: (total: number | null) => ProgressReporter;
+  /** Where trials keep checkpoints; null: none (saveCheckpoint explains). */
+  readonly artifacts?: ArtifactStore | null;
 }
 
 /** How many claim clashes an ask survives before giving up (another worker keeps winning). */
@@ -65,6 +68,8 @@ export class Study {
   readonly sampler: Sampler;
   readonly pruner: Pruner;
   readonly storage: Storage;
+  /** Where this study's trials keep checkpoints (`trial.saveCheckpoint`), or null for none. */
+  readonly artifacts: ArtifactStore | null;
   readonly #studyId: number;
   readonly #cache = new TrialCache();
   readonly #writes: WriteQueue;
@@ -96,6 +101,7 @@ export class Study {
     this.storage = storage;
     this.sampler = sampler;
     this.pruner = pruner;
+    this.artifacts = runtime.artifacts ?? null;
     this.#studyId = record.studyId;
     // After a running trial's reports land, read what other workers reported meanwhile, so
     // that pruning decisions (synchronous) see the whole study.
@@ -105,6 +111,7 @@ export class Study {
     this.#host = {
       studyName: this.studyName,
       directions: this.directions,
+      artifacts: this.artifacts,
       sampleIndependent: (context, name, distribution) =>
         sampler.sampleIndependent(withPeers(context, pruner), name, distribution),
       prune: (context) => pruner.prune(context),

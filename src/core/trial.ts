@@ -6,6 +6,8 @@
  * started, or the sampler's independent sample. Writes are collected and flushed to storage
  * by the study in batches, and always before the trial is told.
  */
+import { type ArtifactStore, keySegment } from "./artifact-store.js";
+import { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { CONSTRAINTS_ATTR } from "./constraints.js";
 import {
   type CategoricalChoice,
@@ -22,6 +24,7 @@ import {
 } from "./distributions.js";
 import { TrialFinishedError } from "./errors.js";
 import type { FrozenTrial } from "./frozen-trial.js";
+import { RetryAttr } from "./heartbeat.js";
 import { jsonProblem } from "./json-check.js";
 import { logger } from "./logger.js";
 import type { SearchSpace } from "./search-space.js";
@@ -32,6 +35,8 @@ import type { Attrs, JsonValue, StudyDirection } from "./types.js";
 export interface TrialHost {
   readonly studyName: string;
   readonly directions: readonly StudyDirection[];
+  /** Where checkpoints go; null when the study has none. */
+  readonly artifacts: ArtifactStore | null;
   sampleIndependent(context: TrialContext, name: string, distribution: Distribution): ParamValue;
   prune(context: TrialContext): boolean;
   /** The freshest trials this process has read, for pruning decisions. */
@@ -261,6 +266,51 @@ export class Trial {
     const current = this.#systemAttrs[CONSTRAINTS_ATTR];
     const constraints = { ...(current as Record<string, number> | undefined), [name]: value };
     this.setSystemAttrs({ [CONSTRAINTS_ATTR]: constraints });
+  }
+
+  /**
+   * Saves a checkpoint of the model this trial trains (JSON data, such as weights as number
+   * arrays, or bytes) in the study's artifact store (`createStudy({ artifacts })`), replacing
+   * the one saved before. A trial retried after its worker died (`retryFailedTrials`) shares
+   * the checkpoint of the trial it repeats, so it resumes where that one stopped.
+   * @example
+   * for (let epoch = start; epoch < 100; epoch++) {
+   *   train(model);
+   *   await trial.saveCheckpoint({ epoch, weights: [...model.weights] });
+   * }
+   */
+  async saveCheckpoint(data: Checkpoint): Promise<void> {
+    this.#checkRunning();
+    await saveCheckpoint(this.#artifacts("saveCheckpoint"), this.#checkpointKey(), data);
+  }
+
+  /**
+   * The checkpoint this trial (or the trial it retries) saved last, or null when there is none.
+   * @example
+   * const saved = (await trial.loadCheckpoint()) as { epoch: number; weights: number[] } | null;
+   * const start = saved === null ? 0 : saved.epoch + 1;
+   */
+  async loadCheckpoint(): Promise<Checkpoint | null> {
+    return loadCheckpoint(this.#artifacts("loadCheckpoint"), this.#checkpointKey());
+  }
+
+  #artifacts(method: string): ArtifactStore {
+    const store = this.#host.artifacts;
+    if (store === null) {
+      throw new TypeError(
+        `trial.${method}: study "${this.#host.studyName}" has no artifact store; pass ` +
+          "`artifacts` to createStudy or loadStudy (a FileArtifactStore on a folder every " +
+          "worker shares, or your own ArtifactStore). A PostgreSQL study has no default: a " +
+          "folder on one machine is not shared with workers on others.",
+      );
+    }
+    return store;
+  }
+
+  /** One key per chain of retries: the first trial's number. */
+  #checkpointKey(): string {
+    const origin = this.#systemAttrs[RetryAttr.retriedFrom] ?? this.number;
+    return `trials/${keySegment(this.#host.studyName)}/${String(origin)}/checkpoint`;
   }
 
   /** @internal Sets state that samplers or the study keep on the trial. */

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadCheckpoint, saveCheckpoint } from "../schedulers/checkpoint.js";
+import { loadCheckpoint, saveCheckpoint } from "../core/checkpoint.js";
 import { FileArtifactStore } from "./file-artifact-store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tunekit-artifacts-"));

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { type ArtifactStore, checkArtifactKey } from "../schedulers/artifact-store.js";
+import { type ArtifactStore, checkArtifactKey } from "../core/artifact-store.js";
 
 /**
  * An `ArtifactStore` on the file system: key "a/b/c" is the file `<directory>/a/b/c`.

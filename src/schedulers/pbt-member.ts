@@ -1,8 +1,9 @@
 /** A member of a PBT population: the objective's handle on PBT. */
+
+import { type Checkpoint, loadCheckpoint, saveCheckpoint } from "../core/checkpoint.js";
 import type { ParamValue } from "../core/distributions.js";
 import type { Trial } from "../core/trial.js";
 import type { StudyDirection } from "../core/types.js";
-import { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { PBT_ATTR, type PbtRound, roundsOf, roundsToJson } from "./pbt-lineage.js";
 import type { PBTScheduler, PbtStudy } from "./pbt-scheduler.js";
 

@@ -3,14 +3,15 @@
  * Networks", 2017), run as Ray Tune's asynchronous PopulationBasedTraining runs it, over the
  * trials of a study.
  */
+
+import type { ArtifactStore } from "../core/artifact-store.js";
+import { keySegment } from "../core/artifact-store.js";
 import type { ParamValue } from "../core/distributions.js";
 import type { FrozenTrial } from "../core/frozen-trial.js";
+import { MemoryArtifactStore } from "../core/memory-artifact-store.js";
 import type { Trial } from "../core/trial.js";
 import type { StudyDirection } from "../core/types.js";
 import { Rng } from "../math/random.js";
-import type { ArtifactStore } from "./artifact-store.js";
-import { keySegment } from "./artifact-store.js";
-import { MemoryArtifactStore } from "./memory-artifact-store.js";
 import { checkMutations, explore, type HyperparamMutation, type Mutation } from "./pbt-explore.js";
 import { type PbtRound, roundsOf } from "./pbt-lineage.js";
 import { PbtMember } from "./pbt-member.js";

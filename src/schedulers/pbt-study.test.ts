@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { ArtifactStore } from "../core/artifact-store.js";
 import type { Study } from "../core/study.js";
 import type { Trial } from "../core/trial.js";
 import { createStudy, loadStudy, NopPruner, RandomSampler } from "../index.js";
 import { FileArtifactStore } from "../integrations/file-artifact-store.js";
 import { Rng } from "../math/random.js";
-import type { ArtifactStore } from "./artifact-store.js";
 import { type PbtRound, pbtLineage, pbtSchedule } from "./pbt-lineage.js";
 import { PBTScheduler } from "./pbt-scheduler.js";
 

@@ -1,8 +1,12 @@
 /** Storage URLs every entry point understands: none (a new memory storage) and `memory`. */
+import type { ArtifactStore } from "../core/artifact-store.js";
+import { MemoryArtifactStore } from "../core/memory-artifact-store.js";
 import { MemoryStorage } from "./memory/memory-storage.js";
 import type { Storage } from "./storage.js";
 
 let shared: MemoryStorage | null = null;
+/** Checkpoints of the studies of each memory storage, which live as long as it does. */
+const memoryArtifacts = new WeakMap<MemoryStorage, MemoryArtifactStore>();
 
 /** The process-wide storage behind the URL `memory`, so that `loadStudy` can find studies. */
 export function sharedMemoryStorage(): MemoryStorage {
@@ -20,6 +24,27 @@ export function isStorage(value: unknown): value is Storage {
     typeof v.readTrials === "function" &&
     typeof v.updateTrials === "function"
   );
+}
+
+/**
+ * The default artifact store of a study in memory: one per memory storage (so studies
+ * loaded again from it find their checkpoints), or null for any other storage.
+ */
+export function memoryArtifactsFor(storage: string | Storage | undefined): ArtifactStore | null {
+  if (storage === undefined) return new MemoryArtifactStore();
+  const memory =
+    storage === "memory" || storage === "memory:"
+      ? sharedMemoryStorage()
+      : storage instanceof MemoryStorage
+        ? storage
+        : null;
+  if (memory === null) return null;
+  let store = memoryArtifacts.get(memory);
+  if (store === undefined) {
+    store = new MemoryArtifactStore();
+    memoryArtifacts.set(memory, store);
+  }
+  return store;
 }
 
 /**

@@ -1,2 +1,3 @@
 /** `tunekit/sqlite`: the embedded SQLite back end, for opening a storage explicitly. */
-export { openSqliteStorage, sqlitePath } from "./open-sqlite.js";
+export { openSqliteStorage } from "./open-sqlite.js";
+export { sqlitePath } from "./sqlite-path.js";

@@ -3,21 +3,14 @@
  * machine (WAL mode, a busy timeout, write transactions that take the lock up front).
  */
 import { existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import { migrate } from "../sql/schema.js";
 import { SqlStorage } from "../sql/sql-storage.js";
 import { SqliteClient, sqliteDialect } from "./sqlite-client.js";
+import { sqlitePath } from "./sqlite-path.js";
 
 /** How long a writer waits for another process's transaction before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
-
-/** The file path of a `sqlite:` URL (`sqlite:./a.db`, `sqlite:/abs/a.db`, `sqlite:///abs/a.db`). */
-export function sqlitePath(url: string): string {
-  const rest = url.replace(/^sqlite:(\/\/)?/, "");
-  if (rest.length === 0)
-    throw new TypeError(`storage ${url}: expected sqlite:PATH, e.g. sqlite:./tunekit.db`);
-  return rest === ":memory:" ? rest : resolve(rest);
-}
 
 /** One connection per database file per process, shared by every storage opened on it. */
 interface SharedConnection {

@@ -4,9 +4,10 @@
  * Format: JSON data is stored as its UTF-8 text (a checkpoint file is a JSON file); bytes
  * are stored after one 0x00 byte, which no JSON text starts with.
  */
-import { jsonProblem } from "../core/json-check.js";
-import type { JsonValue } from "../core/types.js";
+
 import type { ArtifactStore } from "./artifact-store.js";
+import { jsonProblem } from "./json-check.js";
+import type { JsonValue } from "./types.js";
 
 /** What a checkpoint holds: plain JSON data (weights as number arrays, say) or raw bytes. */
 export type Checkpoint = JsonValue | Uint8Array;
