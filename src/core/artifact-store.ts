@@ -22,6 +22,18 @@ export interface ArtifactStore {
   delete(key: string): Promise<void>;
 }
 
+/** True for objects with the three methods of an `ArtifactStore` (checked structurally). */
+export function isArtifactStore(value: unknown): value is ArtifactStore {
+  const store = value as Partial<ArtifactStore> | null;
+  return (
+    typeof store === "object" &&
+    store !== null &&
+    typeof store.put === "function" &&
+    typeof store.get === "function" &&
+    typeof store.delete === "function"
+  );
+}
+
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
 
 /** Checks an artifact key (see `ArtifactStore`), naming `owner` in the error. */

@@ -7,7 +7,7 @@ import { NopPruner } from "../pruners/nop-pruner.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler } from "../samplers/sampler.js";
 import type { Storage } from "../storages/storage.js";
-import type { ArtifactStore } from "./artifact-store.js";
+import { type ArtifactStore, isArtifactStore } from "./artifact-store.js";
 import { bestCompleteTrial } from "./best-trials.js";
 import { DuplicatedStudyError } from "./errors.js";
 import { checkHeartbeatOptions, type HeartbeatOptions } from "./heartbeat.js";
@@ -94,17 +94,6 @@ function runtimeOf(
     ...(gracePeriodMs !== undefined ? { gracePeriodMs } : {}),
     ...(retryFailedTrials !== undefined ? { retryFailedTrials } : {}),
   };
-}
-
-function isArtifactStore(value: unknown): value is ArtifactStore {
-  const store = value as Partial<ArtifactStore> | null;
-  return (
-    typeof store === "object" &&
-    store !== null &&
-    typeof store.put === "function" &&
-    typeof store.get === "function" &&
-    typeof store.delete === "function"
-  );
 }
 
 function checkDirections(options: CreateStudyOptions): StudyDirection[] {

@@ -94,7 +94,7 @@ export class PbtMember {
     }
     const { studyName } = this.#study;
     const key = scheduler.checkpointKey(studyName, this.trial.number, step);
-    await saveCheckpoint(scheduler.artifacts, key, await checkpoint());
+    await saveCheckpoint(scheduler.artifactsFor(this.#study), key, await checkpoint());
     const round: PbtRound = {
       step,
       score,
@@ -113,7 +113,7 @@ export class PbtMember {
       this.#study.directions[0] as StudyDirection,
     );
     if (decision.action === "continue") return { exploited: false, hyperparams: this.#hyperparams };
-    const copied = await loadCheckpoint(scheduler.artifacts, decision.checkpoint);
+    const copied = await loadCheckpoint(scheduler.artifactsFor(this.#study), decision.checkpoint);
     if (copied === null) {
       throw new Error(
         `${OWNER}: the checkpoint "${decision.checkpoint}" of trial ${decision.source} is not in ` +
@@ -143,7 +143,9 @@ export class PbtMember {
    */
   async loadCheckpoint(): Promise<Checkpoint | null> {
     const last = this.#rounds.at(-1);
-    return last === undefined ? null : loadCheckpoint(this.#scheduler.artifacts, last.checkpoint);
+    return last === undefined
+      ? null
+      : loadCheckpoint(this.#scheduler.artifactsFor(this.#study), last.checkpoint);
   }
 
   #record(round: PbtRound): void {

@@ -4,8 +4,7 @@
  * trials of a study.
  */
 
-import type { ArtifactStore } from "../core/artifact-store.js";
-import { keySegment } from "../core/artifact-store.js";
+import { type ArtifactStore, isArtifactStore, keySegment } from "../core/artifact-store.js";
 import type { ParamValue } from "../core/distributions.js";
 import type { FrozenTrial } from "../core/frozen-trial.js";
 import { MemoryArtifactStore } from "../core/memory-artifact-store.js";
@@ -36,8 +35,9 @@ export interface PBTSchedulerOptions {
   /** The same seed gives the same decisions for the same population. */
   readonly seed?: number;
   /**
-   * Where checkpoints go. Default: a `MemoryArtifactStore`, which only serves workers in this
-   * process; give a `FileArtifactStore` (Node) on a shared folder, or an object store, otherwise.
+   * Where checkpoints go. Default: the study's artifact store (`createStudy({ artifacts })`:
+   * beside a SQLite database, in memory for a study in memory); give a `FileArtifactStore` on
+   * a shared folder, or an object store, for a PostgreSQL study.
    */
   readonly artifacts?: ArtifactStore;
 }
@@ -46,6 +46,8 @@ export interface PBTSchedulerOptions {
 export interface PbtStudy {
   readonly studyName: string;
   readonly directions: readonly StudyDirection[];
+  /** The study's artifact store (see `createStudy({ artifacts })`), if it has one. */
+  readonly artifacts?: ArtifactStore | null;
   trials(): Promise<readonly FrozenTrial[]>;
 }
 
@@ -125,7 +127,10 @@ export class PBTScheduler {
   readonly resampleProbability: number;
   readonly perturbationFactors: readonly [number, number];
   readonly seed: number;
-  readonly artifacts: ArtifactStore;
+  /** The store given in the options, or null to use each study's (`study.artifacts`). */
+  readonly artifacts: ArtifactStore | null;
+  /** For a study without a store of its own (a `PbtStudy` that is not a `Study`). */
+  readonly #fallback = new MemoryArtifactStore();
   readonly #mutations: ReadonlyMap<string, Mutation>;
   /** Members running in this process, by study: their latest rounds before storage has them. */
   readonly #live = new Map<string, Map<number, Trial>>();
@@ -166,15 +171,16 @@ export class PBTScheduler {
       throw new TypeError(`${OWNER}: seed must be a safe integer, got ${String(seed)}`);
     }
     this.seed = seed;
-    const artifacts = options.artifacts ?? new MemoryArtifactStore();
-    if (
-      typeof artifacts?.put !== "function" ||
-      typeof artifacts.get !== "function" ||
-      typeof artifacts.delete !== "function"
-    ) {
+    const artifacts = options.artifacts ?? null;
+    if (artifacts !== null && !isArtifactStore(artifacts)) {
       throw new TypeError(`${OWNER}: artifacts must be an ArtifactStore (put, get, delete)`);
     }
     this.artifacts = artifacts;
+  }
+
+  /** Where the checkpoints of `study`'s members go: `artifacts`, else the study's own store. */
+  artifactsFor(study: PbtStudy): ArtifactStore {
+    return this.artifacts ?? study.artifacts ?? this.#fallback;
   }
 
   /**

@@ -3,7 +3,7 @@
  * one process and in two "workers" (two studies on one SQLite file, sharing a folder of
  * checkpoints), with the schedule read back from the trials.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -125,25 +125,25 @@ describe("PBT in one process (concurrency 4, memory storage)", () => {
 });
 
 describe("PBT over two workers (two studies on one SQLite file)", () => {
-  it("judges and copies members of the other worker through storage and shared checkpoints", async () => {
-    const storage = `sqlite:${join(dir, "pbt.db")}`;
-    const artifacts = join(dir, "checkpoints");
+  /** Runs 2 + 2 members in two studies on one SQLite file and checks what they shared. */
+  async function twoWorkers(studyName: string, shared: () => PBTScheduler): Promise<void> {
+    const storage = `sqlite:${join(dir, `${studyName}.db`)}`;
     const first = await createStudy({
-      studyName: "pbt-workers",
+      studyName,
       storage,
       direction: "maximize",
       sampler: new RandomSampler({ seed: 5 }),
     });
     const second = await loadStudy({
-      studyName: "pbt-workers",
+      studyName,
       storage,
       sampler: new RandomSampler({ seed: 5 }),
     });
     const saved = new Map<string, number>();
     const loaded: Loaded[] = [];
     // Separate schedulers, as separate processes would have: no shared in-process state.
-    const a = scheduler(new FileArtifactStore(artifacts));
-    const b = scheduler(new FileArtifactStore(artifacts));
+    const a = shared();
+    const b = shared();
     await Promise.all([
       first.optimize(objective(a, first, saved, loaded), { nTrials: 2, concurrency: 2 }),
       second.optimize(objective(b, second, saved, loaded), { nTrials: 2, concurrency: 2 }),
@@ -159,5 +159,16 @@ describe("PBT over two workers (two studies on one SQLite file)", () => {
       expect(theta).toBe(saved.get(`${from.trial}/${from.step}`));
     await first.storage.close();
     await second.storage.close();
+  }
+
+  it("judges and copies members of the other worker through storage and shared checkpoints", async () => {
+    const artifacts = join(dir, "checkpoints");
+    await twoWorkers("pbt-workers", () => scheduler(new FileArtifactStore(artifacts)));
+    expect(existsSync(join(artifacts, "pbt"))).toBe(true);
+  });
+
+  it("keeps checkpoints in the study's store when given none (beside the SQLite file)", async () => {
+    await twoWorkers("pbt-default", () => scheduler());
+    expect(existsSync(join(dir, "pbt-default.db.artifacts", "pbt"))).toBe(true);
   });
 });
