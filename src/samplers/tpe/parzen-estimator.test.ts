@@ -202,6 +202,40 @@ describe("ParzenEstimator", () => {
     }
   });
 
+  it("keeps joint bandwidths within [1, 2] × the Scott-like σ with scottFloor (several objectives)", () => {
+    // 4 observations packed within 0.003 in both dimensions of [0, 1]²: neighbour gaps of
+    // 0.001, far below the Scott-like σ = 0.2 · 4^(−1/6) ≈ 0.1587, which the floor restores.
+    const dims = [floatDistribution("a", 0, 1), floatDistribution("b", 0, 1)].map(parzenDimension);
+    const mus = [0.5, 0.501, 0.502, 0.503];
+    const observations = Float64Array.from(mus.flatMap((m) => [m, m]));
+    const options = { ...OPTIONS, considerPrior: false, considerMagicClip: false };
+    const floored = new ParzenEstimator(dims, observations, null, {
+      ...options,
+      multivariate: true,
+      scottFloor: true,
+    });
+    const narrow = new ParzenEstimator(dims, observations, null, {
+      ...options,
+      multivariate: true,
+    });
+    const sigma = 0.2 * 4 ** (-1 / 6);
+    const kernel = (mu: number, x: number) =>
+      Math.exp(-0.5 * ((x - mu) / sigma) ** 2) /
+      (sigma * Math.sqrt(2 * Math.PI)) /
+      (exactCdf((1 - mu) / sigma) - exactCdf((0 - mu) / sigma));
+    for (const [x, y] of [
+      [0.5, 0.5],
+      [0.3, 0.7],
+      [0.9, 0.1],
+    ] as const) {
+      const p = mus.reduce((sum, mu) => sum + 0.25 * kernel(mu, x) * kernel(mu, y), 0);
+      const point = Float64Array.of(x, y);
+      expect(Math.exp(floored.logPdf(point, 1)[0] as number)).toBeCloseTo(p, 10);
+      // Without the floor the kernels keep their neighbour gaps: 0.3 away is ~0 density.
+      if (x !== 0.5) expect(Math.exp(narrow.logPdf(point, 1)[0] as number)).toBeLessThan(1e-100);
+    }
+  });
+
   it("matches a direct implementation of Optuna's univariate rule on random data (property)", () => {
     fc.assert(
       fc.property(

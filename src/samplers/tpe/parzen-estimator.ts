@@ -26,6 +26,14 @@
  *   Optuna's multivariate TPE is 0.62 with this rule, 0.64 with the cap at 1×, 0.72 uncapped
  *   and 0.99 with Optuna's rule; the 2× cap was the one that did not lose on the multimodal
  *   functions (ackley10, rastrigin10);
+ *   With several objectives (MOTPE), the neighbour bandwidths are also kept at least the
+ *   Scott-like σ (`scottFloor`): the good trials there lie along a front, thin in most
+ *   dimensions (ZDT1's x1…x29 all near 0), where neighbour distances collapse and the kernels
+ *   stop exploring along the front. bench/samplers, ZDT1, 40 seeds: hypervolume at
+ *   50/100/200/300 trials 88.75/93.62/98.82/101.30 without the floor, 89.52/94.09/99.61/102.79
+ *   with it, Optuna 3.1's multivariate MOTPE 89.85/93.54/100.27/102.79. On the single-objective
+ *   functions it lost (median regret ratio to Optuna on branin at 100 trials 0.05 → 1.19,
+ *   20 seeds), so it stays off there;
  * - then clipped to [r/min(100, 1 + K), r] ("magic clip", Bergstra et al. 2011) or
  *   [1e-12, r] without it; the prior is N((low + high)/2, r²).
  * Categorical kernels put 1 + priorWeight/K on the observed choice and priorWeight/K on
@@ -61,6 +69,11 @@ export interface ParzenEstimatorOptions {
   readonly considerEndpoints: boolean;
   /** Joint sampling: neighbour bandwidths capped by the Scott-like rule (see above). */
   readonly multivariate: boolean;
+  /**
+   * Joint sampling: keep neighbour bandwidths at least the Scott-like σ itself (so within
+   * [1, 2] times it). TPE sets it for several objectives (see above).
+   */
+  readonly scottFloor?: boolean;
 }
 
 /** The kernels of one numeric dimension. */
@@ -216,8 +229,10 @@ export class ParzenEstimator {
     const sigmas = new Float64Array(K);
     neighbourBandwidths(mus, low, high, options.considerEndpoints, sigmas);
     if (options.multivariate) {
-      const cap = SCOTT_CAP * SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (D + 4)) * range;
-      for (let k = 0; k < K; k++) sigmas[k] = Math.min(cap, sigmas[k] as number);
+      const scott = SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (D + 4)) * range;
+      const cap = SCOTT_CAP * scott;
+      const floor = options.scottFloor ? scott : 0;
+      for (let k = 0; k < K; k++) sigmas[k] = Math.max(floor, Math.min(cap, sigmas[k] as number));
     }
     const minSigma = options.considerMagicClip ? range / Math.min(100, 1 + K) : MIN_SIGMA;
     for (let k = 0; k < K; k++) {

@@ -92,7 +92,8 @@ const RANDOM_RETRIES = 16;
  * - candidates are ranked by the ratio of bandwidth-weighted mixtures, which for continuous
  *   parameters is exactly what Optuna ≤ 3.4 computed (`candidate-selector.ts`);
  * - multivariate bandwidths are per-dimension neighbour distances capped at twice Optuna's
- *   Scott-like rule, not the rule alone (`parzen-estimator.ts`);
+ *   Scott-like rule, not the rule alone, and with several objectives also at least the rule
+ *   (`parzen-estimator.ts`);
  * - log ints get the exact mass of each integer's cell (`parzen-dimension.ts`);
  * - parameters a multivariate sampler samples on their own use the univariate bandwidths;
  * - `deduplicate` skips candidates that repeat a tried configuration of a finite space
@@ -123,6 +124,8 @@ export class TPESampler implements Sampler {
   readonly #weights: (n: number) => ArrayLike<number>;
   readonly #univariate: ParzenEstimatorOptions;
   readonly #joint: ParzenEstimatorOptions;
+  /** Joint sampling with several objectives: bandwidths floored (see `parzen-estimator.ts`). */
+  readonly #jointFront: ParzenEstimatorOptions;
   /**
    * Incremental search spaces, one per study: keyed by the study's trials array, which a
    * study keeps for its lifetime, so that one sampler may serve several studies.
@@ -178,6 +181,7 @@ export class TPESampler implements Sampler {
     const base = { considerPrior, priorWeight, considerMagicClip, considerEndpoints };
     this.#univariate = { ...base, multivariate: false };
     this.#joint = { ...base, multivariate: true };
+    this.#jointFront = { ...this.#joint, scottFloor: true };
   }
 
   inferRelativeSearchSpace(context: TrialContext): SearchSpace {
@@ -222,7 +226,8 @@ export class TPESampler implements Sampler {
       const names = Object.keys(group);
       if (names.length === 0) continue;
       const rng = Rng.from(this.seed, context.trial.number, "tpe-relative", names[0] as string);
-      const sampled = this.#sample(context, split, group, this.#joint, rng, prefix);
+      const joint = context.directions.length > 1 ? this.#jointFront : this.#joint;
+      const sampled = this.#sample(context, split, group, joint, rng, prefix);
       Object.assign(params, sampled);
       prefix = { ...prefix, ...sampled };
     }
