@@ -104,6 +104,7 @@ export class PbtMember {
       exploited: null,
     };
     this.#record(round);
+    await this.#dropOldCheckpoints();
     // Let the other members in this process reach this point before judging.
     await nextTurn();
     const trials = await scheduler.population(this.#study);
@@ -114,6 +115,11 @@ export class PbtMember {
     );
     if (decision.action === "continue") return { exploited: false, hyperparams: this.#hyperparams };
     const copied = await loadCheckpoint(scheduler.artifactsFor(this.#study), decision.checkpoint);
+    // With checkpointsToKeep, the source may have moved on and deleted it meanwhile (or it
+    // was itself a copy whose owner did): train on instead.
+    if (copied === null && scheduler.checkpointsToKeep !== null) {
+      return { exploited: false, hyperparams: this.#hyperparams };
+    }
     if (copied === null) {
       throw new Error(
         `${OWNER}: the checkpoint "${decision.checkpoint}" of trial ${decision.source} is not in ` +
@@ -146,6 +152,18 @@ export class PbtMember {
     return last === undefined
       ? null
       : loadCheckpoint(this.#scheduler.artifactsFor(this.#study), last.checkpoint);
+  }
+
+  /**
+   * Deletes the checkpoints this member saved before its latest `checkpointsToKeep` rounds
+   * (every round saved one under the member's own key, whether it then copied another or not).
+   */
+  async #dropOldCheckpoints(): Promise<void> {
+    const keep = this.#scheduler.checkpointsToKeep;
+    if (keep === null || this.#rounds.length <= keep) return;
+    const old = this.#rounds[this.#rounds.length - keep - 1] as PbtRound;
+    const key = this.#scheduler.checkpointKey(this.#study.studyName, this.trial.number, old.step);
+    await this.#scheduler.artifactsFor(this.#study).delete(key);
   }
 
   #record(round: PbtRound): void {

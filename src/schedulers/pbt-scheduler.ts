@@ -40,6 +40,12 @@ export interface PBTSchedulerOptions {
    * a shared folder, or an object store, for a PostgreSQL study.
    */
   readonly artifacts?: ArtifactStore;
+  /**
+   * How many of its own checkpoints each member keeps (its latest ones); older ones are
+   * deleted as it saves new ones. Default: all. At least 2, so that the checkpoint a member
+   * just decided to copy is still there when it loads it.
+   */
+  readonly checkpointsToKeep?: number;
 }
 
 /** The part of a study PBT reads: its name, direction and trials (a `Study` fits). */
@@ -77,6 +83,7 @@ const OPTION_KEYS = [
   "perturbationFactors",
   "seed",
   "artifacts",
+  "checkpointsToKeep",
 ];
 
 const OWNER = "PBTScheduler";
@@ -97,7 +104,8 @@ const OWNER = "PBTScheduler";
  * State lives in the study, so it works with `concurrency` > 1 and across workers: scores
  * are the trials' intermediate values, each member's rounds (`PbtRound`: step, score,
  * hyperparameters before and after, checkpoint key, whom it copied) are its user attr
- * `pbt`, and checkpoints are in `artifacts` under `pbt/<study>/<trial>/<step>`. Decisions
+ * `pbt`, and checkpoints are in `artifacts` under `pbt/<study>/<trial>/<step>` (all of them,
+ * or each member's latest `checkpointsToKeep`). Decisions
  * draw from a stream keyed by (seed, trial number, step), so the same population gives the
  * same decision on any worker. Read the schedule back with `pbtLineage` and `pbtSchedule`.
  * @example
@@ -127,6 +135,8 @@ export class PBTScheduler {
   readonly resampleProbability: number;
   readonly perturbationFactors: readonly [number, number];
   readonly seed: number;
+  /** Each member's own checkpoints kept, or null for all. */
+  readonly checkpointsToKeep: number | null;
   /** The store given in the options, or null to use each study's (`study.artifacts`). */
   readonly artifacts: ArtifactStore | null;
   /** For a study without a store of its own (a `PbtStudy` that is not a `Study`). */
@@ -165,6 +175,10 @@ export class PBTScheduler {
       );
     }
     this.perturbationFactors = [factors[0], factors[1]];
+    this.checkpointsToKeep =
+      options.checkpointsToKeep === undefined
+        ? null
+        : integer("checkpointsToKeep", options.checkpointsToKeep, 2);
     this.#mutations = checkMutations(OWNER, options.hyperparamMutations);
     const seed = options.seed ?? Rng.randomSeed();
     if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { ArtifactStore } from "../core/artifact-store.js";
 import type { Study } from "../core/study.js";
 import type { Trial } from "../core/trial.js";
-import { createStudy, loadStudy, NopPruner, RandomSampler } from "../index.js";
+import { createStudy, loadStudy, MemoryArtifactStore, NopPruner, RandomSampler } from "../index.js";
 import { FileArtifactStore } from "../integrations/file-artifact-store.js";
 import { Rng } from "../math/random.js";
 import { type PbtRound, pbtLineage, pbtSchedule } from "./pbt-lineage.js";
@@ -55,14 +55,17 @@ function objective(pbt: PBTScheduler, study: Study, saved: Map<string, number>, 
   };
 }
 
-function scheduler(artifacts?: ArtifactStore): PBTScheduler {
-  return new PBTScheduler({
+function pbtOptions() {
+  return {
     populationSize: 4,
     perturbationInterval: INTERVAL,
     hyperparamMutations: { lr: { low: 0.01, high: 0.5 } },
     seed: 7,
-    ...(artifacts === undefined ? {} : { artifacts }),
-  });
+  };
+}
+
+function scheduler(artifacts?: ArtifactStore): PBTScheduler {
+  return new PBTScheduler({ ...pbtOptions(), ...(artifacts === undefined ? {} : { artifacts }) });
 }
 
 describe("PBT in one process (concurrency 4, memory storage)", () => {
@@ -121,6 +124,41 @@ describe("PBT in one process (concurrency 4, memory storage)", () => {
         expect(schedule[i]?.fromStep).toBe(schedule[i - 1]?.toStep);
       }
     }
+  });
+});
+
+describe("PBT with checkpointsToKeep", () => {
+  it("keeps each member's latest checkpoints only, and still exploits", async () => {
+    const artifacts = new MemoryArtifactStore();
+    const study = await createStudy({
+      direction: "maximize",
+      sampler: new RandomSampler({ seed: 3 }),
+      artifacts,
+    });
+    const pbt = new PBTScheduler({ ...pbtOptions(), checkpointsToKeep: 2 });
+    const saved = new Map<string, number>();
+    const loaded: Loaded[] = [];
+    await study.optimize(objective(pbt, study, saved, loaded), { nTrials: 4, concurrency: 4 });
+    // 4 rounds each (steps 5, 10, 15, 20): only the last 2 of each member remain.
+    expect(artifacts.size).toBe(8);
+    for (const trial of await study.trials()) {
+      for (const step of [5, 10]) {
+        expect(
+          await artifacts.get(pbt.checkpointKey(study.studyName, trial.number, step)),
+        ).toBeNull();
+      }
+      for (const step of [15, 20]) {
+        expect(
+          await artifacts.get(pbt.checkpointKey(study.studyName, trial.number, step)),
+        ).not.toBeNull();
+      }
+    }
+    expect(loaded.length).toBeGreaterThanOrEqual(3);
+    for (const { from, theta } of loaded)
+      expect(theta).toBe(saved.get(`${from.trial}/${from.step}`));
+    expect(() => new PBTScheduler({ ...pbtOptions(), checkpointsToKeep: 1 })).toThrow(
+      /checkpointsToKeep/,
+    );
   });
 });
 
