@@ -43,7 +43,9 @@ export type {
 export { IntersectionSearchSpace, type SearchSpace } from "./core/search-space.js";
 export type { StudySnapshot, TrialContext } from "./core/snapshot.js";
 export type {
+  ArtifactOptions,
   CreateStudyOptions,
+  DeleteStudyOptions,
   LoadStudyOptions,
   StudySummary,
 } from "./core/studies.js";

@@ -20,6 +20,24 @@ export interface ArtifactStore {
   get(key: string): Promise<Uint8Array | null>;
   /** Removes `key`; nothing happens when it is absent. */
   delete(key: string): Promise<void>;
+  /**
+   * Optional: removes every key that starts with `prefix` + "/". `deleteStudy` uses it to
+   * remove a study's checkpoints; a store without it keeps them.
+   */
+  deletePrefix?(prefix: string): Promise<void>;
+}
+
+/** What a study's artifacts are for: trial checkpoints and PBT members' checkpoints. */
+export type ArtifactKind = "trials" | "pbt";
+
+/**
+ * The key prefix of one study's artifacts of one kind: every key of that kind for the study
+ * starts with it and "/".
+ * @example
+ * studyArtifactPrefix("trials", "rf iris"); // "trials/rf.20.iris"
+ */
+export function studyArtifactPrefix(kind: ArtifactKind, studyName: string): string {
+  return `${kind}/${keySegment(studyName)}`;
 }
 
 /** True for objects with the three methods of an `ArtifactStore` (checked structurally). */

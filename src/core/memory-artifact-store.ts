@@ -28,6 +28,13 @@ export class MemoryArtifactStore implements ArtifactStore {
     this.#items.delete(key);
   }
 
+  async deletePrefix(prefix: string): Promise<void> {
+    checkArtifactKey("MemoryArtifactStore.deletePrefix", prefix);
+    for (const key of [...this.#items.keys()]) {
+      if (key.startsWith(`${prefix}/`)) this.#items.delete(key);
+    }
+  }
+
   /** How many artifacts are kept. */
   get size(): number {
     return this.#items.size;

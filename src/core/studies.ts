@@ -7,7 +7,7 @@ import { NopPruner } from "../pruners/nop-pruner.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler } from "../samplers/sampler.js";
 import type { Storage } from "../storages/storage.js";
-import { type ArtifactStore, isArtifactStore } from "./artifact-store.js";
+import { type ArtifactStore, isArtifactStore, studyArtifactPrefix } from "./artifact-store.js";
 import { bestCompleteTrial } from "./best-trials.js";
 import { DuplicatedStudyError } from "./errors.js";
 import { checkHeartbeatOptions, type HeartbeatOptions } from "./heartbeat.js";
@@ -61,6 +61,12 @@ export interface LoadStudyOptions extends HeartbeatOptions, ArtifactOptions {
   readonly storage: string | Storage;
   readonly sampler?: Sampler;
   readonly pruner?: Pruner;
+}
+
+/** Options of `deleteStudy`. */
+export interface DeleteStudyOptions extends ArtifactOptions {
+  readonly studyName: string;
+  readonly storage: string | Storage;
 }
 
 /** One line of `listStudies`. */
@@ -212,11 +218,21 @@ async function closingAfter<T>(
 /** @internal */
 export async function deleteStudyIn(
   env: StudyEnvironment,
-  options: { studyName: string; storage: string | Storage },
+  options: DeleteStudyOptions,
 ): Promise<void> {
   const studyName = checkName(options.studyName, "deleteStudy");
+  const artifacts = options.artifacts ?? env.defaultArtifacts?.(options.storage) ?? null;
+  if (artifacts !== null && !isArtifactStore(artifacts)) {
+    throw new TypeError("deleteStudy: artifacts must be an ArtifactStore");
+  }
   const storage = await env.openStorage(options.storage);
   await closingAfter(options.storage, storage, () => storage.deleteStudy(studyName));
+  // After the study: a failure here leaves files behind, never a study without its files.
+  if (artifacts?.deletePrefix) {
+    for (const kind of ["trials", "pbt"] as const) {
+      await artifacts.deletePrefix(studyArtifactPrefix(kind, studyName));
+    }
+  }
 }
 
 /** @internal */
@@ -274,11 +290,13 @@ export interface StudyFunctions {
    */
   loadStudy(options: LoadStudyOptions): Promise<Study>;
   /**
-   * Deletes a study and its trials.
+   * Deletes a study and its trials, and its checkpoints when its artifact store can delete
+   * by prefix (`FileArtifactStore` and `MemoryArtifactStore` can; the default store of the
+   * storage is used unless `artifacts` names one).
    * @example
    * await deleteStudy({ studyName: "iris", storage: "memory" });
    */
-  deleteStudy(options: { studyName: string; storage: string | Storage }): Promise<void>;
+  deleteStudy(options: DeleteStudyOptions): Promise<void>;
   /**
    * The studies in a storage: name, directions, trial counts, best value, creation time.
    * @example

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createStudy,
+  deleteStudy,
   loadCheckpoint,
   loadStudy,
   MemoryArtifactStore,
@@ -133,5 +134,32 @@ describe("trial.saveCheckpoint / trial.loadCheckpoint", () => {
     await expect(
       loadStudy({ studyName: "m", storage: "memory", artifacts: { put() {} } as never }),
     ).rejects.toThrow(/loadStudy: artifacts must be an ArtifactStore/);
+  });
+
+  it("are deleted with their study (deleteStudy, tunekit delete), other studies' kept", async () => {
+    const folder = tempFolder();
+    const storage = `sqlite:${join(folder, "db.sqlite")}`;
+    const save = async (studyName: string) => {
+      const study = await createStudy({ studyName, storage });
+      const trial = await study.ask();
+      await trial.saveCheckpoint({ studyName });
+      await study.tell(trial, 0);
+      await study.storage.close();
+    };
+    await save("gone");
+    await save("kept");
+    const root = join(folder, "db.sqlite.artifacts", "trials");
+    expect(existsSync(join(root, "gone"))).toBe(true);
+    await deleteStudy({ studyName: "gone", storage });
+    expect(existsSync(join(root, "gone"))).toBe(false);
+    expect(existsSync(join(root, "kept", "0", "checkpoint"))).toBe(true);
+
+    const memory = new MemoryStorage();
+    const artifacts = new MemoryArtifactStore();
+    const study = await createStudy({ studyName: "m", storage: memory, artifacts });
+    await (await study.ask()).saveCheckpoint([1]);
+    await artifacts.put("trials/mm/0/checkpoint", new Uint8Array([1])); // another study's
+    await deleteStudy({ studyName: "m", storage: memory, artifacts });
+    expect(artifacts.size).toBe(1);
   });
 });

@@ -6,7 +6,7 @@
  * started, or the sampler's independent sample. Writes are collected and flushed to storage
  * by the study in batches, and always before the trial is told.
  */
-import { type ArtifactStore, keySegment } from "./artifact-store.js";
+import { type ArtifactStore, studyArtifactPrefix } from "./artifact-store.js";
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { CONSTRAINTS_ATTR } from "./constraints.js";
 import {
@@ -310,7 +310,7 @@ export class Trial {
   /** One key per chain of retries: the first trial's number. */
   #checkpointKey(): string {
     const origin = this.#systemAttrs[RetryAttr.retriedFrom] ?? this.number;
-    return `trials/${keySegment(this.#host.studyName)}/${String(origin)}/checkpoint`;
+    return `${studyArtifactPrefix("trials", this.#host.studyName)}/${String(origin)}/checkpoint`;
   }
 
   /** @internal Sets state that samplers or the study keep on the trial. */

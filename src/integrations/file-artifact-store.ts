@@ -58,6 +58,14 @@ export class FileArtifactStore implements ArtifactStore {
     await rm(this.#path("FileArtifactStore.delete", key), { force: true });
   }
 
+  /** Removes the folder `<directory>/<prefix>` and all it holds. */
+  async deletePrefix(prefix: string): Promise<void> {
+    await rm(this.#path("FileArtifactStore.deletePrefix", prefix), {
+      recursive: true,
+      force: true,
+    });
+  }
+
   #path(owner: string, key: string): string {
     return join(this.directory, ...checkArtifactKey(owner, key).split("/"));
   }

@@ -4,7 +4,11 @@
  * trials of a study.
  */
 
-import { type ArtifactStore, isArtifactStore, keySegment } from "../core/artifact-store.js";
+import {
+  type ArtifactStore,
+  isArtifactStore,
+  studyArtifactPrefix,
+} from "../core/artifact-store.js";
 import type { ParamValue } from "../core/distributions.js";
 import type { FrozenTrial } from "../core/frozen-trial.js";
 import { MemoryArtifactStore } from "../core/memory-artifact-store.js";
@@ -232,7 +236,7 @@ export class PBTScheduler {
 
   /** The artifact key of a member's checkpoint at a step. */
   checkpointKey(studyName: string, trialNumber: number, step: number): string {
-    return `pbt/${keySegment(studyName)}/${trialNumber}/${step}`;
+    return `${studyArtifactPrefix("pbt", studyName)}/${trialNumber}/${step}`;
   }
 
   /**
