@@ -42,6 +42,7 @@ import { PercentilePruner } from "../../src/pruners/percentile-pruner.js";
 import { SuccessiveHalvingPruner } from "../../src/pruners/successive-halving-pruner.js";
 import { WilcoxonPruner } from "../../src/pruners/wilcoxon-pruner.js";
 import { TPESampler } from "../../src/samplers/tpe/index.js";
+import { rankSumPValue } from "../support/rank-sum.js";
 import { FAMILIES, type Family, loss, noise, optimum, SIGMA, STEPS } from "./curves.js";
 
 interface TrialRecord {
@@ -191,6 +192,8 @@ interface Summary {
   readonly steps: number;
   readonly pick: number;
   readonly baseline: number;
+  /** Each seed's pick, for the rank-sum test between the libraries. */
+  readonly picks: readonly number[];
 }
 
 /** Means over the seeds of one library's runs of a pruner on a family. */
@@ -200,16 +203,23 @@ function summarize(runs: readonly RunRecord[], pruner: string, family: Family): 
   let steps = 0;
   let pick = 0;
   let baseline = 0;
+  const picks: number[] = [];
   for (const run of mine) {
     const spent = run.trials.reduce((s, t) => s + t.steps, 0);
     const none = runs.find(
       (r) => r.pruner === "none" && r.family === family && r.seed === run.seed,
     );
     steps += spent;
-    pick += pickAmong(run.trials);
+    picks.push(pickAmong(run.trials));
+    pick += picks.at(-1) as number;
     baseline += none === undefined ? Number.NaN : pickAmong(none.trials, Math.floor(spent / STEPS));
   }
-  return { steps: steps / mine.length, pick: pick / mine.length, baseline: baseline / mine.length };
+  return {
+    steps: steps / mine.length,
+    pick: pick / mine.length,
+    baseline: baseline / mine.length,
+    picks,
+  };
 }
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : "—");
@@ -250,6 +260,7 @@ async function main(): Promise<void> {
         pad("no-prune@same", 14),
         pad("pick/np@same", 13),
         pad("tk/optuna", 10),
+        pad("p", 6),
       ].join(" "),
     );
     for (const pruner of prunerNames) {
@@ -268,7 +279,9 @@ async function main(): Promise<void> {
           }
           continue;
         }
-        const versus = library === "tunekit" && theirs !== null ? fmt(s.pick / theirs.pick, 3) : "";
+        const compared = library === "tunekit" && theirs !== null;
+        const versus = compared ? fmt(s.pick / theirs.pick, 3) : "";
+        const p = compared ? fmt(rankSumPValue(s.picks, theirs.picks), 3) : "";
         console.log(
           [
             pruner.padEnd(13),
@@ -279,6 +292,7 @@ async function main(): Promise<void> {
             pad(fmt(s.baseline), 14),
             pad(fmt(s.pick / s.baseline, 3), 13),
             pad(versus, 10),
+            pad(p, 6),
           ].join(" "),
         );
       }

@@ -48,8 +48,8 @@ import {
   type TrialState,
 } from "../../src/index.js";
 import { hypervolume } from "../../src/multiobjective/hypervolume.js";
+import { rankSumPValue } from "../support/rank-sum.js";
 import { type BenchFunction, FUNCTIONS, rosenbrock, ZDT1_REFERENCE } from "./functions.js";
-import { rankSumPValue } from "./rank-sum.js";
 import { type BenchSampler, benchSampler, OPTUNA_SAMPLERS, runsOn } from "./samplers.js";
 
 interface Run {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rankSumPValue } from "../../bench/samplers/rank-sum.js";
+import { rankSumPValue } from "../../bench/support/rank-sum.js";
 
 describe("rankSumPValue (bench/samplers)", () => {
   it("matches scipy.stats.mannwhitneyu(method='asymptotic') with and without ties", () => {

@@ -1,7 +1,7 @@
 /**
- * The Mann–Whitney U (Wilcoxon rank-sum) test, for reading a cell of the quality table: with
- * 10–20 seeds per side, a median ratio of 1.2 is often noise, and the test says when it is
- * not. Unpaired, because a seed gives unrelated runs in two libraries.
+ * The Mann–Whitney U (Wilcoxon rank-sum) test, for reading the benchmarks' comparisons with
+ * Optuna: with 10–20 seeds per side, a ratio of 1.2 is often noise, and the test says when it
+ * is not. Unpaired, because a seed gives unrelated runs in two libraries.
  */
 import { normalCdf } from "../../src/math/normal.js";
 
