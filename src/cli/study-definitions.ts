@@ -130,7 +130,7 @@ export interface DeleteFlags {
 export const deleteSpec = defineCommand<DeleteFlags>({
   name: "delete",
   arguments: [{ name: "<study>", description: "the study's name" }],
-  summary: "delete a study and all its trials",
+  summary: "delete a study, all its trials and their checkpoints",
   flags: { storage },
   examples: ["$ tunekit delete rf", "$ tunekit delete rf --storage sqlite:./old.db"],
   load: async () => (await import("./commands/delete.js")).deleteCommand,

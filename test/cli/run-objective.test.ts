@@ -3,6 +3,8 @@
  * process or in worker processes sharing an exact trial budget, and what happens when the
  * objective throws.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type FrozenTrial, loadStudy } from "../../src/index.js";
 import { INDEX, tempFolder, tunekit } from "./cli-process.js";
@@ -41,6 +43,15 @@ export async function objective(trial: Trial): Promise<number> {
     if (trial.shouldPrune()) throw new TrialPruned();
   }
   return x * x;
+}
+`,
+  "checkpointing.ts": `import type { Trial } from ${JSON.stringify(INDEX)};
+export async function objective(trial: Trial): Promise<number> {
+  const x = trial.suggestFloat("x", 0, 1);
+  for (let epoch = 0; epoch < 3; epoch++) await trial.saveCheckpoint({ epoch, x, pid: process.pid });
+  const back = (await trial.loadCheckpoint()) as { epoch: number; x: number };
+  if (back.epoch !== 2 || back.x !== x) throw new Error("checkpoint did not round-trip");
+  return x;
 }
 `,
   "default.mjs": "export default (trial) => trial.suggestInt('n', 1, 5) * 2;\n",
@@ -114,6 +125,29 @@ describe("tunekit run with a module objective", () => {
     expect(trials.every((t) => t.state === "COMPLETE")).toBe(true);
     const pids = new Set(trials.map((t) => t.userAttrs.pid));
     expect(pids.size).toBe(2);
+  }, 90_000);
+
+  it("keeps trial checkpoints beside the SQLite file, from every worker; delete removes them", async () => {
+    const run = await tunekit(
+      ["run", "checkpointing.ts", "-n", "4", "--workers", "2", "--study", "ckpt"],
+      folder.dir,
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("4 trials run (4 complete, 0 pruned, 0 failed)");
+    const root = join(folder.dir, "tunekit.db.artifacts", "trials", "ckpt");
+    const trials = await storedTrials("ckpt");
+    const pids = new Set<number>();
+    for (const trial of trials) {
+      const saved = JSON.parse(
+        readFileSync(join(root, String(trial.number), "checkpoint"), "utf8"),
+      );
+      expect(saved).toMatchObject({ epoch: 2, x: trial.params.x });
+      pids.add(saved.pid);
+    }
+    expect(pids.size).toBe(2);
+    const removed = await tunekit(["delete", "ckpt"], folder.dir);
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(existsSync(root)).toBe(false);
   }, 90_000);
 
   it("stops at the first objective error, keeping that trial as FAIL, with code 1", async () => {

@@ -17,6 +17,7 @@ import {
   TrialPruned,
 } from "../../index.js";
 import { CommandFailedError } from "../../integrations/command-failed-error.js";
+import { nodeDefaultArtifacts } from "../../integrations/default-artifacts.js";
 import { abortable, InterruptedError } from "../../integrations/interrupted-error.js";
 import { shellObjective } from "../../integrations/shell-objective.js";
 import type { Storage } from "../../storages/storage.js";
@@ -208,12 +209,16 @@ export async function openRun(
   const { module, sampler, pruner } = parts;
   const heartbeat =
     spec.heartbeatIntervalMs === null ? {} : { heartbeatIntervalMs: spec.heartbeatIntervalMs };
+  // Every process of a run keeps trial checkpoints where a study opened from the URL would:
+  // given a Storage instance, createStudy could not tell where that is.
+  const artifacts = nodeDefaultArtifacts(spec.storage);
   const common = {
     studyName: spec.studyName,
     storage: storage ?? spec.storage,
     sampler,
     pruner,
     ...heartbeat,
+    ...(artifacts === null ? {} : { artifacts }),
   };
   // Worker processes and `tunekit worker` find the study there already; a run creates it
   // or continues it.

@@ -127,8 +127,11 @@ export function startPool(options: PoolOptions): Pool {
     child.on("message", (message: WorkerMessage) => {
       switch (message.type) {
         case "ticket":
+          // A worker's first request goes first: the ticket kept for it while it loaded must
+          // not go to a faster worker that asked ahead meanwhile.
+          if (started.has(worker)) queue.push(worker);
+          else queue.unshift(worker);
           started.add(worker);
-          queue.push(worker);
           pump();
           break;
         case "start":
