@@ -27,7 +27,7 @@ import { stratifiedKFold } from "../iris/cross-validation.js";
 import { loadIris } from "../iris/data.js";
 import { createUniform } from "../iris/random.js";
 import { standardize } from "../iris/standardize.js";
-import { createMlp, evaluate, fromBytes, type MlpShape, toBytes, trainEpoch } from "../pbt/mlp.js";
+import { createMlp, evaluate, fromBytes, type MlpShape, trainEpoch } from "../pbt/mlp.js";
 
 const SHAPE: MlpShape = { nInputs: 4, nHidden: 8, nClasses: 3 };
 const EPOCHS = 30;
