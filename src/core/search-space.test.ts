@@ -1,23 +1,17 @@
 import { describe, expect, it } from "vitest";
+import { blankTrial } from "../../test/support/frozen-trials.js";
 import { floatDistribution } from "./distributions.js";
 import type { FrozenTrial } from "./frozen-trial.js";
 import { IntersectionSearchSpace } from "./search-space.js";
 
 function complete(number: number, names: readonly string[]): FrozenTrial {
   const distributions = Object.fromEntries(names.map((n) => [n, floatDistribution(n, 0, 1)]));
-  return {
-    number,
+  return blankTrial(number, {
     state: "COMPLETE",
     values: [0],
     params: Object.fromEntries(names.map((n) => [n, 0.5])),
     distributions,
-    intermediateValues: {},
-    userAttrs: {},
-    systemAttrs: {},
-    datetimeStart: null,
-    datetimeComplete: null,
-    durationMs: null,
-  };
+  });
 }
 
 describe("IntersectionSearchSpace", () => {

@@ -5,6 +5,7 @@
 import type { Distribution } from "../../src/core/distributions.js";
 import type { FrozenTrial } from "../../src/core/frozen-trial.js";
 import type { Sampler } from "../../src/samplers/sampler.js";
+import { blankTrial } from "./frozen-trials.js";
 
 /** Runs `budget` trials of `f` over `space` with `sampler`; returns the best value. */
 export function driveSampler(
@@ -16,19 +17,7 @@ export function driveSampler(
   const trials: FrozenTrial[] = [];
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < budget; i++) {
-    const running: FrozenTrial = {
-      number: i,
-      state: "RUNNING",
-      values: null,
-      params: {},
-      distributions: {},
-      intermediateValues: {},
-      userAttrs: {},
-      systemAttrs: {},
-      datetimeStart: null,
-      datetimeComplete: null,
-      durationMs: null,
-    };
+    const running = blankTrial(i);
     trials.push(running);
     const context = { directions: ["minimize" as const], trials, trial: running };
     const relative = sampler.inferRelativeSearchSpace?.(context) ?? {};

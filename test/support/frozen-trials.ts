@@ -3,6 +3,29 @@ import type { FrozenTrial } from "../../src/core/frozen-trial.js";
 import type { TrialContext } from "../../src/core/snapshot.js";
 import type { StudyDirection, TrialState } from "../../src/core/types.js";
 
+/**
+ * A RUNNING trial with nothing recorded (no params, reports, attrs or dates), then `fields`
+ * laid over it: the plain-data trial sampler tests build their snapshots from.
+ * @example
+ * blankTrial(3, { state: "COMPLETE", values: [0.5], params: { x: 0.1 } });
+ */
+export function blankTrial(number: number, fields: Partial<FrozenTrial> = {}): FrozenTrial {
+  return {
+    number,
+    state: "RUNNING",
+    values: null,
+    params: {},
+    distributions: {},
+    intermediateValues: {},
+    userAttrs: {},
+    systemAttrs: {},
+    datetimeStart: null,
+    datetimeComplete: null,
+    durationMs: null,
+    ...fields,
+  };
+}
+
 /** A trial that reported `curve[i]` at step `steps[i]` (step i by default). */
 export function frozenTrial(
   number: number,

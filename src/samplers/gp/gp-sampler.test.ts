@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { blankTrial } from "../../../test/support/frozen-trials.js";
 import { floatDistribution } from "../../core/distributions.js";
 import type { FrozenTrial } from "../../core/frozen-trial.js";
 import type { TrialContext } from "../../core/snapshot.js";
@@ -29,20 +30,13 @@ function frozen(
   value: number | null,
   extra: Partial<FrozenTrial> = {},
 ): FrozenTrial {
-  return {
-    number,
+  return blankTrial(number, {
     state,
     values: value === null ? null : [value],
     params: x === null ? {} : { x },
     distributions: x === null ? {} : { x: X },
-    intermediateValues: {},
-    userAttrs: {},
-    systemAttrs: {},
-    datetimeStart: null,
-    datetimeComplete: null,
-    durationMs: null,
     ...extra,
-  };
+  });
 }
 
 /** The x a GPSampler picks next for complete trials at `xs` with values f(x), and others. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { blankTrial } from "../../../test/support/frozen-trials.js";
 import {
   categoricalDistribution,
   type Distribution,
@@ -20,19 +21,12 @@ function trial(
   state: TrialState = "COMPLETE",
 ): FrozenTrial {
   const params = Object.fromEntries(Object.keys(distributions).map((name) => [name, 1]));
-  return {
-    number,
+  return blankTrial(number, {
     state,
     values: state === "COMPLETE" ? [0] : null,
     params,
     distributions,
-    intermediateValues: {},
-    userAttrs: {},
-    systemAttrs: {},
-    datetimeStart: null,
-    datetimeComplete: null,
-    durationMs: null,
-  };
+  });
 }
 
 const names = (groups: readonly Record<string, unknown>[]) => groups.map((g) => Object.keys(g));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { blankTrial } from "../../../test/support/frozen-trials.js";
 import { CONSTRAINTS_ATTR } from "../../core/constraints.js";
 import type { FrozenTrial } from "../../core/frozen-trial.js";
 import type { TrialContext } from "../../core/snapshot.js";
@@ -11,20 +12,7 @@ function trial(
   values: number[] | null,
   extra: Partial<FrozenTrial> = {},
 ): FrozenTrial {
-  return {
-    number,
-    state,
-    values,
-    params: {},
-    distributions: {},
-    intermediateValues: {},
-    userAttrs: {},
-    systemAttrs: {},
-    datetimeStart: null,
-    datetimeComplete: null,
-    durationMs: null,
-    ...extra,
-  };
+  return blankTrial(number, { state, values, ...extra });
 }
 
 function context(trials: FrozenTrial[], directions: StudyDirection[] = ["minimize"]): TrialContext {
